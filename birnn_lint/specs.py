@@ -1,0 +1,24 @@
+"""Access to the rule specs in `rules/` (packaged as `birnn_lint/specs` in a wheel)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+_PACKAGED = Path(__file__).resolve().parent / "specs"
+_SOURCE_TREE = Path(__file__).resolve().parent.parent / "rules"
+
+
+def specs_dir() -> Path:
+    """The folder holding `BRNnnn-name.md` files: inside the wheel, else the checkout."""
+    return _PACKAGED if _PACKAGED.is_dir() else _SOURCE_TREE
+
+
+def spec_path(code: str) -> Optional[Path]:
+    matches = sorted(specs_dir().glob(f"{code.upper()}-*.md"))
+    return matches[0] if matches else None
+
+
+def load_spec(code: str) -> Optional[str]:
+    path = spec_path(code)
+    return path.read_text(encoding="utf-8") if path else None
