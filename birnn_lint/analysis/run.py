@@ -1,4 +1,8 @@
-"""Parse one file with libcst and run the selected rules over it."""
+"""Parse one file with libcst, interpret its bodies, and turn reports into findings.
+
+Metadata is paid for in two steps: qualified names (needed to recognise layers) for
+every parsed file, positions only for files that have something to report.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,15 @@ from collections.abc import Collection
 from typing import Optional
 
 import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider
 
-from birnn_lint.engine import syntax_error_finding
-from birnn_lint.findings import Finding
+from birnn_lint.analysis import events as ev
+from birnn_lint.analysis.file_state import FileState
+from birnn_lint.analysis.interpreter import Env, Interpreter
+from birnn_lint.analysis.values import LayerRef
+from birnn_lint.engine import internal_error_finding, syntax_error_finding
+from birnn_lint.findings import Edit, Finding, Fix, Position
+from birnn_lint.registry import check_rules
 
 
 def analyze(source: str, filename: str, codes: Optional[Collection[str]]) -> list[Finding]:
@@ -17,10 +27,103 @@ def analyze(source: str, filename: str, codes: Optional[Collection[str]]) -> lis
     except cst.ParserSyntaxError as error:
         return [
             syntax_error_finding(
-                filename, f"syntax error: {error.message}", error.raw_line, error.raw_column + 1
+                filename,
+                f"syntax error: {error.message}",
+                error.raw_line,
+                error.raw_column + 1,
             )
         ]
     except RecursionError:
         return [syntax_error_finding(filename, "cannot parse: the code is nested too deeply")]
-    del module
-    return []
+    rules = [r() for r in check_rules() if codes is None or r.code in codes]
+    if not rules:
+        return []
+    try:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        qnames = wrapper.resolve(QualifiedNameProvider)
+    except RecursionError:
+        return [syntax_error_finding(filename, "cannot analyze: the code is nested too deeply")]
+    context = ev.RuleContext(module)
+    reports: list[ev.Report] = []
+    errors: list[Finding] = []
+    state = FileState(module, qnames, rules, context)
+    state.findings = reports
+    for scope_node, env in _bodies(state):
+        try:
+            interp = Interpreter(state, scope_node, env)
+            body = (
+                scope_node.body.body if isinstance(scope_node, cst.FunctionDef) else scope_node.body
+            )
+            interp.run_block(body)  # type: ignore[arg-type]
+            state.settle(interp.pendings)
+        except RecursionError:
+            errors.append(
+                syntax_error_finding(filename, "cannot analyze: the code is nested too deeply")
+            )
+        except Exception as error:  # noqa: BLE001 - one body's crash must not stop the run
+            where = scope_node.name.value if isinstance(scope_node, cst.FunctionDef) else "<module>"
+            errors.append(internal_error_finding(filename, f"the analysis of {where}", error))
+    if not reports:
+        return errors
+    positions = wrapper.resolve(PositionProvider)
+    return errors + _findings(reports, positions, filename, context.torch_import)
+
+
+def _bodies(state: FileState):
+    """The module's top level, then every function, each with the layers it can see."""
+    module_layers = state.module_layers()
+    yield state.module, Env()
+    for function in state.functions():
+        env = Env()
+        for name, layer in module_layers.items():
+            env.values[name] = LayerRef(layer)
+        klass = state.class_of(function)
+        if klass is not None:
+            for name, layer in state.class_layers(klass).items():
+                env.values[name] = LayerRef(layer)
+        yield function, env
+
+
+def _position(positions, node: cst.CSTNode) -> tuple[Position, Position]:
+    rng = positions[node]
+    return (
+        Position(rng.start.line, rng.start.column + 1),
+        Position(rng.end.line, rng.end.column + 1),
+    )
+
+
+def _findings(
+    reports: list[ev.Report], positions, filename: str, import_edit: Optional[Edit]
+) -> list[Finding]:
+    from birnn_lint.registry import rule_by_code
+
+    seen: set[tuple[str, int]] = set()
+    out: list[Finding] = []
+    for report in reports:
+        key = (report.code, id(report.node))
+        if key in seen:
+            continue
+        seen.add(key)
+        start, end = _position(positions, report.node)
+        fix = None
+        if report.fix is not None:
+            edits = [
+                Edit(content, *_position(positions, node))
+                for node, content in report.fix.replacements
+            ]
+            if report.fix.needs_torch and import_edit is not None:
+                edits.insert(0, import_edit)
+            fix = Fix(report.fix.applicability, report.fix.message, tuple(edits))  # type: ignore[arg-type]
+        rule = rule_by_code(report.code)
+        out.append(
+            Finding(
+                code=report.code,
+                name=rule.name if rule else report.name,
+                message=report.message,
+                filename=filename,
+                location=start,
+                end_location=end,
+                fix=fix,
+            )
+        )
+    return out

@@ -1,0 +1,253 @@
+"""Recognising recurrent layer constructors and reading their configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Optional
+
+import libcst as cst
+
+from birnn_lint.analysis.values import LayerInfo, Setting
+
+LAYER_CLASSES = {
+    f"{prefix}.{kind}": kind
+    for kind in ("RNN", "GRU", "LSTM")
+    for prefix in ("torch.nn", "torch.nn.modules.rnn", "torch.nn.modules")
+}
+
+_POSITIONAL = {
+    "RNN": [
+        "input_size",
+        "hidden_size",
+        "num_layers",
+        "nonlinearity",
+        "bias",
+        "batch_first",
+        "dropout",
+        "bidirectional",
+    ],
+    "GRU": [
+        "input_size",
+        "hidden_size",
+        "num_layers",
+        "bias",
+        "batch_first",
+        "dropout",
+        "bidirectional",
+    ],
+    "LSTM": [
+        "input_size",
+        "hidden_size",
+        "num_layers",
+        "bias",
+        "batch_first",
+        "dropout",
+        "bidirectional",
+        "proj_size",
+    ],
+}
+_DEFAULTS = {"num_layers": 1, "batch_first": False, "bidirectional": False, "proj_size": 0}
+
+
+def code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def literal(node: cst.BaseExpression) -> tuple[bool, object]:
+    """(True, value) for int / bool / None literals (and -int)."""
+    if isinstance(node, cst.Integer):
+        return True, int(node.value, 0)
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return True, {"True": True, "False": False, "None": None}[node.value]
+    if (
+        isinstance(node, cst.UnaryOperation)
+        and isinstance(node.operator, cst.Minus)
+        and isinstance(node.expression, cst.Integer)
+    ):
+        return True, -int(node.expression.value, 0)
+    return False, None
+
+
+@dataclass
+class Scope:
+    """Where a constructor call sits: its function, class and module, for resolving the
+    names its arguments use."""
+
+    module: cst.Module
+    function: Optional[cst.FunctionDef] = None
+    klass: Optional[cst.ClassDef] = None
+
+
+def walk(node: cst.CSTNode, into_defs: bool = False) -> Iterator[cst.CSTNode]:
+    """Nodes below `node` in source order, not entering nested defs unless asked."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        children = list(current.children)
+        if not into_defs and current is not node:
+            if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                continue
+        stack.extend(reversed(children))
+
+
+def assignments_in(node: cst.CSTNode, target_code: str) -> list[cst.BaseExpression]:
+    """Values assigned to `target_code` (a name or `self.attr`) anywhere in `node`."""
+    found: list[cst.BaseExpression] = []
+    for sub in walk(node):
+        if isinstance(sub, cst.Assign):
+            for t in sub.targets:
+                if code(t.target) == target_code:
+                    found.append(sub.value)
+                elif isinstance(t.target, (cst.Tuple, cst.List)):
+                    found.append(cst.Name("__unpacked__"))  # unknowable
+        elif isinstance(sub, cst.AnnAssign) and sub.value is not None:
+            if code(sub.target) == target_code:
+                found.append(sub.value)
+        elif isinstance(sub, (cst.AugAssign,)) and code(sub.target) == target_code:
+            found.append(cst.Name("__augmented__"))
+        elif isinstance(sub, (cst.For, cst.With, cst.NamedExpr)):
+            targets = []
+            if isinstance(sub, cst.For):
+                targets = [sub.target]
+            elif isinstance(sub, cst.NamedExpr):
+                targets = [sub.target]
+            else:
+                targets = [i.asname.name for i in sub.items if i.asname]
+            if any(target_code in code(t) for t in targets):
+                found.append(cst.Name("__loop__"))
+    return found
+
+
+def _params(function: cst.FunctionDef) -> dict[str, cst.Param]:
+    p = function.params
+    every = list(p.posonly_params) + list(p.params) + list(p.kwonly_params)
+    return {param.name.value: param for param in every}
+
+
+@dataclass
+class SettingResolver:
+    scope: Scope
+    classes: dict[str, cst.ClassDef] = field(default_factory=dict)
+    depth: int = 0
+
+    def resolve(self, node: cst.BaseExpression, carriers: frozenset[str] = frozenset()) -> Setting:
+        text = code(node)
+        carriers = carriers | {text}
+        ok, value = literal(node)
+        if ok:
+            return Setting(value, text, False, carriers)
+        if self.depth > 4:
+            return Setting(None, text, True, carriers)
+        if isinstance(node, cst.Name):
+            return self._name(node.value, text, carriers)
+        if (
+            isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and node.value.value == "self"
+            and self.scope.klass is not None
+        ):
+            return self._self_attr(text, carriers)
+        return Setting(None, text, True, carriers)
+
+    def _deeper(self, scope: Scope) -> SettingResolver:
+        return SettingResolver(scope, self.classes, self.depth + 1)
+
+    def _name(self, name: str, text: str, carriers: frozenset[str]) -> Setting:
+        fn = self.scope.function
+        if fn is not None:
+            # `self.x = name` in the same function: `self.x` carries the same setting.
+            for sub in walk(fn.body):
+                if isinstance(sub, cst.Assign) and code(sub.value) == name:
+                    for t in sub.targets:
+                        carriers = carriers | {code(t.target)}
+            params = _params(fn)
+            values = assignments_in(fn.body, name)
+            if name in params and not values:
+                default = params[name].default
+                dflt = literal(default)[1] if default is not None else None
+                return Setting(dflt, text, True, carriers)
+            if len(values) == 1 and name not in params:
+                inner = self._deeper(self.scope).resolve(values[0], carriers)
+                return Setting(inner.value, text, inner.configurable, inner.carriers)
+            if values:
+                return Setting(None, text, True, carriers)
+        module_values = [
+            v
+            for stmt in self.scope.module.body
+            if not isinstance(stmt, (cst.FunctionDef, cst.ClassDef))
+            for v in assignments_in(stmt, name)
+        ]
+        if len(module_values) == 1:
+            inner = self._deeper(Scope(self.scope.module)).resolve(module_values[0], carriers)
+            return Setting(inner.value, text, inner.configurable, inner.carriers)
+        return Setting(None, text, True, carriers)
+
+    def _self_attr(self, text: str, carriers: frozenset[str]) -> Setting:
+        klass = self.scope.klass
+        assert klass is not None
+        found: list[tuple[cst.FunctionDef, cst.BaseExpression]] = []
+        for stmt in klass.body.body:
+            if isinstance(stmt, cst.FunctionDef):
+                for value in assignments_in(stmt.body, text):
+                    found.append((stmt, value))
+        if len(found) == 1:
+            fn, value = found[0]
+            inner = self._deeper(Scope(self.scope.module, fn, klass)).resolve(value, carriers)
+            return Setting(inner.value, text, inner.configurable, inner.carriers)
+        return Setting(None, text, True, carriers)
+
+
+def read_config(
+    call: cst.Call, kind: str, resolver: SettingResolver
+) -> Optional[dict[str, Setting]]:
+    """The constructor's settings by name; None when the call cannot be read
+    (a `*args` splat before the settings we need)."""
+    given: dict[str, cst.BaseExpression] = {}
+    star_kwargs = False
+    names = _POSITIONAL[kind]
+    position = 0
+    for arg in call.args:
+        if arg.star == "*":
+            return None
+        if arg.star == "**":
+            star_kwargs = True
+            continue
+        if arg.keyword is not None:
+            given[arg.keyword.value] = arg.value
+        else:
+            if position < len(names):
+                given[names[position]] = arg.value
+            position += 1
+    settings: dict[str, Setting] = {}
+    for key in ("num_layers", "hidden_size", "batch_first", "bidirectional", "proj_size"):
+        if key in given:
+            settings[key] = resolver.resolve(given[key])
+        elif star_kwargs:
+            settings[key] = Setting(None, "**kwargs", True)
+        else:
+            default = _DEFAULTS.get(key)
+            settings[key] = Setting(default, repr(default), False)
+    return settings
+
+
+def make_layer(
+    call: cst.Call, kind: str, name: str, resolver: SettingResolver, ident: int
+) -> Optional[LayerInfo]:
+    settings = read_config(call, kind, resolver)
+    if settings is None:
+        return None
+    if kind != "LSTM":
+        settings["proj_size"] = Setting(0, "0", False)
+    return LayerInfo(
+        ident=ident,
+        kind=kind,
+        name=name,
+        num_layers=settings["num_layers"],
+        hidden_size=settings["hidden_size"],
+        batch_first=settings["batch_first"],
+        bidirectional=settings["bidirectional"],
+        proj_size=settings["proj_size"],
+        node=call,
+    )

@@ -1,0 +1,114 @@
+"""Pieces several rules share: how a finding names its layer, and fix builders."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from birnn_lint import layout as lay
+from birnn_lint.analysis.events import FixSpec, RuleContext
+from birnn_lint.analysis.layers import literal
+from birnn_lint.analysis.values import STATE_C, STATE_H, LayerInfo, Tensor
+from birnn_lint.layout import Size
+
+
+def subject(tensor: Tensor) -> str:
+    """`self.rnn` (LSTM, bidirectional, num_layers=2)"""
+    return tensor.layer.describe(tensor.directions)
+
+
+def when(tensor: Tensor) -> str:
+    return tensor.layer.when(tensor.directions)
+
+
+def is_state(tensor: Tensor) -> bool:
+    return tensor.role in (STATE_H, STATE_C) and not tensor.layout.fixed
+
+
+def state_name(tensor: Tensor) -> str:
+    return "c_n" if tensor.role == STATE_C else "h_n"
+
+
+def first_axis_kinds(tensor: Tensor) -> list[str]:
+    return [f.kind for f in lay.live(tensor.layout.axes[0])] if tensor.layout.axes else []
+
+
+def is_full_slice(item: object) -> bool:
+    return isinstance(item, lay.Slice) and item == lay.Slice()
+
+
+def both_directions(ctx: RuleContext, receiver: str, rest: str = "") -> str:
+    """`torch.cat((h[-2], h[-1]), dim=-1)`: the last layer's forward and backward rows."""
+    return f"{ctx.torch}.cat(({receiver}[-2{rest}], {receiver}[-1{rest}]), dim=-1)"
+
+
+def hidden_code(ctx: RuleContext, tensor: Tensor, receiver: str) -> str:
+    """How a fix writes the hidden size: the literal when known, else read it back."""
+    number = tensor.layer.numeric(tensor.layer.state_hidden)
+    if number is not None:
+        return str(number)
+    return f"{receiver}.size(-1) // 2"
+
+
+def same_size(layer: LayerInfo, a: Size, b: Size) -> bool:
+    if a == b:
+        return True
+    x, y = layer.numeric(a), layer.numeric(b)
+    return x is not None and x == y
+
+
+def only_colons_after(node: cst.Subscript, start: int) -> bool:
+    """True when every index item from `start` on is a bare `:`."""
+    return all(is_colon(e) for e in node.slice[start:])
+
+
+def is_colon(element: cst.SubscriptElement) -> bool:
+    part = element.slice
+    return (
+        isinstance(part, cst.Slice)
+        and part.lower is None
+        and part.upper is None
+        and (part.step is None)
+    )
+
+
+def swap_sizes_fix(
+    ctx: RuleContext,
+    node: cst.Call,
+    receiver: cst.BaseExpression,
+    method: str,
+    size_args: list[cst.Arg],
+    at: int,
+    what: str,
+) -> Optional[FixSpec]:
+    """`t.view(a, D, L, b)` -> `t.view(a, L, D, b).transpose(1, 2)`: the right split, then
+    the axes put back in the order the code downstream expects."""
+    if at + 1 >= len(size_args):
+        return None
+    sizes = [ctx.code(a.value) for a in size_args]
+    sizes[at], sizes[at + 1] = sizes[at + 1], sizes[at]
+    base = ctx.code(receiver)
+    if method in ("view", "reshape"):
+        new = f"{base}.{method}({', '.join(sizes)}).transpose({at}, {at + 1})"
+    elif method == "unflatten":
+        ok, dim = literal(node.args[0].value)
+        if not ok or not isinstance(dim, int):
+            return None
+        start = dim - (len(sizes) - 1) if dim < 0 else dim
+        new = (
+            f"{base}.unflatten({dim}, ({', '.join(sizes)}))"
+            f".transpose({start + at}, {start + at + 1})"
+        )
+    else:
+        return None
+    return FixSpec("safe", f"Split as {what}, then transpose back", ((node, new),))
+
+
+def size_text(size: Size) -> str:
+    return str(size)
+
+
+# Initial-state constructions whose values do not depend on their order, or are random:
+# swapping their sizes changes no meaning.
+CONSTRUCTION_FILLS = frozenset({"zeros", "ones", "empty", "randn", "rand", "full"})

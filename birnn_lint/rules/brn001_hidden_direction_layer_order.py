@@ -1,0 +1,69 @@
+"""BRN001: a state's [layer x direction] axis split as (directions, layers)."""
+
+from __future__ import annotations
+
+from birnn_lint.analysis.events import FixSpec, ReshapeEvent, RuleContext, SliceOrderEvent
+from birnn_lint.registry import Rule
+from birnn_lint.rules._common import is_state, state_name, subject, swap_sizes_fix, when
+
+
+class HiddenDirectionLayerOrder(Rule):
+    code = "BRN001"
+    name = "hidden-direction-layer-order"
+    summary = "A final state's first axis is layer-major, not direction-major"
+    fix_safety = "safe"
+    events = (ReshapeEvent, SliceOrderEvent)
+
+    def check(self, event: object, ctx: RuleContext) -> None:
+        if isinstance(event, ReshapeEvent):
+            self._reshape(event, ctx)
+        elif isinstance(event, SliceOrderEvent):
+            self._slice(event, ctx)
+
+    def _reshape(self, event: ReshapeEvent, ctx: RuleContext) -> None:
+        tensor = event.tensor
+        if event.problem.kind != "direction-layer-order" or tensor.role not in ("h_n", "c_n"):
+            return
+        fix = None
+        if event.swapped_at is not None:
+            fix = swap_sizes_fix(
+                ctx,
+                event.node,
+                event.receiver,
+                event.method,
+                event.size_args,
+                event.swapped_at,
+                "(layers, directions)",
+            )
+        name = state_name(tensor)
+        ctx.report(
+            type(self),
+            event.node,
+            f"{subject(tensor)}: `{ctx.code(event.node)}` splits {name}'s first axis as "
+            f"(directions, layers){when(tensor)}, but its rows are layer-major "
+            f"(row 2*layer + direction), so [d, l] is not layer l's direction d; "
+            f"split it as (num_layers, num_directions)",
+            fix,
+        )
+
+    def _slice(self, event: SliceOrderEvent, ctx: RuleContext) -> None:
+        tensor = event.tensor
+        if not is_state(tensor):
+            return
+        node = event.node
+        rows = "0::2" if event.from_start else "1::2"
+        meant = "forward" if event.from_start else "backward"
+        rest = "".join(", " + ctx.code(e.slice) for e in node.slice[1:])
+        fix = FixSpec(
+            "safe",
+            f"Take every layer's {meant} rows with `[{rows}]`",
+            ((node, f"{ctx.code(node.value)}[{rows}{rest}]"),),
+        )
+        ctx.report(
+            type(self),
+            node,
+            f"{subject(tensor)}: `{ctx.code(node)}` reads {state_name(tensor)}'s rows as if "
+            f"directions were major{when(tensor)}; rows are layer-major (row 2*layer + "
+            f"direction), so the {meant} states of all layers are `[{rows}]`",
+            fix,
+        )

@@ -1,0 +1,93 @@
+"""BRN005: the last (or first) step of a bidirectional output used as the summary."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from birnn_lint import layout as lay
+from birnn_lint.analysis.events import FixSpec, IndexEvent, RuleContext
+from birnn_lint.analysis.values import OUTPUT
+from birnn_lint.registry import Rule
+from birnn_lint.rules._common import hidden_code, subject, when
+
+
+def time_step_read(event: IndexEvent) -> Optional[str]:
+    """ "last" / "first" when the index picks one time step of a full output."""
+    tensor = event.tensor
+    if tensor.role != OUTPUT or tensor.layout.fixed or not isinstance(event.result, lay.Layout):
+        return None
+    step = event.result.fixed_value(lay.TIME)
+    if step not in ("last", "first"):
+        return None
+    if event.result.fixed_value(lay.BATCH) is not None:
+        return None
+    # Still both halves, or only the half that has seen a single token.
+    half = event.result.fixed_value(lay.DIR)
+    wrong_half = 1 if step == "last" else 0
+    if event.result.axis_of(lay.DIR) is None and half != wrong_half:
+        return None
+    return step  # type: ignore[return-value]
+
+
+def plain_step_index(event: IndexEvent) -> bool:
+    """`out[-1]`, `out[-1, :]`, `out[:, -1]`, `out[:, -1, :]`: the forms fixes rewrite."""
+    time_axis = event.tensor.layout.axis_of(lay.TIME)
+    items = event.items
+    if time_axis is None or len(items) <= time_axis:
+        return False
+    return all(
+        (i == time_axis) or (isinstance(item, lay.Slice) and item == lay.Slice())
+        for i, item in enumerate(items)
+    )
+
+
+def summary_code(ctx: RuleContext, event: IndexEvent, last_index: str, first_index: str) -> str:
+    """`torch.cat((out[:, -1, :H], out[:, 0, H:]), dim=-1)` for the layer's layout."""
+    receiver = ctx.code(event.node.value)
+    hidden = hidden_code(ctx, event.tensor, receiver)
+    time_axis = event.tensor.layout.axis_of(lay.TIME)
+    lead = ":, " * (time_axis or 0)
+    middle = "" if time_axis else ":, "
+    forward = f"{receiver}[{lead}{last_index}, {middle}:{hidden}]"
+    backward = f"{receiver}[{lead}{first_index}, {middle}{hidden}:]"
+    return f"{ctx.torch}.cat(({forward}, {backward}), dim=-1)"
+
+
+class BidirectionalOutputLastStep(Rule):
+    code = "BRN005"
+    name = "bidirectional-output-last-step"
+    summary = "The last step of a bidirectional output is not a summary of the sequence"
+    fix_safety = "unsafe"
+    events = (IndexEvent,)
+
+    def check(self, event: IndexEvent, ctx: RuleContext) -> None:
+        tensor = event.tensor
+        if tensor.directions != 2 or tensor.padded:
+            return
+        step = time_step_read(event)
+        if step is None:
+            return
+        node = event.node
+        if step == "last":
+            claim = (
+                f"`{ctx.code(node)}` takes the last time step of both directions{when(tensor)}: "
+                "its backward half has seen only the last token; the backward direction's "
+                "summary is at time step 0 (or use h_n)"
+            )
+            hold = "forward-half"
+        else:
+            claim = (
+                f"`{ctx.code(node)}` takes the first time step of both directions"
+                f"{when(tensor)}: its forward half has seen only the first token; the forward "
+                "direction's summary is at the last time step (or use h_n)"
+            )
+            hold = "backward-half"
+        fix = None
+        if plain_step_index(event):
+            fix = FixSpec(
+                "unsafe",
+                "Join the forward half at the last step with the backward half at step 0",
+                ((node, summary_code(ctx, event, "-1", "0")),),
+                needs_torch=True,
+            )
+        ctx.report(type(self), node, f"{subject(tensor)}: {claim}", fix, defer=hold)

@@ -1,0 +1,41 @@
+"""BRN006: LSTM's (h_n, c_n) tuple indexed as if it were h_n."""
+
+from __future__ import annotations
+
+from birnn_lint.analysis.events import FixSpec, RuleContext, TupleIndexEvent
+from birnn_lint.registry import Rule
+
+
+class LstmStateTupleIndex(Rule):
+    code = "BRN006"
+    name = "lstm-state-tuple-index"
+    summary = "An LSTM's state is the tuple (h_n, c_n): `state[-1]` is c_n"
+    fix_safety = "unsafe"
+    events = (TupleIndexEvent,)
+
+    def check(self, event: TupleIndexEvent, ctx: RuleContext) -> None:
+        value = event.value
+        if value.tag != "lstm-state" or event.index != -1 or value.layer is None:
+            return
+        h_n = value.items[0]
+        directions = getattr(h_n, "directions", 1)
+        layer = value.layer
+        receiver = ctx.code(event.node.value)
+        if directions == 2:
+            new = f"{ctx.torch}.cat(({receiver}[0][-2], {receiver}[0][-1]), dim=-1)"
+        else:
+            new = f"{receiver}[0][-1]"
+        fix = FixSpec(
+            "unsafe",
+            "Take the last layer from h_n, the tuple's first item",
+            ((event.node, new),),
+            needs_torch=directions == 2,
+        )
+        ctx.report(
+            type(self),
+            event.node,
+            f"{layer.describe(directions)}: an LSTM returns (output, (h_n, c_n)), so "
+            f"`{ctx.code(event.node)}` is c_n, the cell state, not the last layer of h_n; "
+            f"use `{new}`",
+            fix,
+        )

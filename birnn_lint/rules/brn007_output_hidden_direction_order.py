@@ -1,0 +1,40 @@
+"""BRN007: the output's feature axis split as (hidden, directions)."""
+
+from __future__ import annotations
+
+from birnn_lint.analysis.events import ReshapeEvent, RuleContext
+from birnn_lint.analysis.values import OUTPUT
+from birnn_lint.registry import Rule
+from birnn_lint.rules._common import subject, swap_sizes_fix, when
+
+
+class OutputHiddenDirectionOrder(Rule):
+    code = "BRN007"
+    name = "output-hidden-direction-order"
+    summary = "The output's last axis is [forward | backward], not interleaved"
+    fix_safety = "safe"
+    events = (ReshapeEvent,)
+
+    def check(self, event: ReshapeEvent, ctx: RuleContext) -> None:
+        tensor = event.tensor
+        if event.problem.kind != "hidden-direction-order" or tensor.role != OUTPUT:
+            return
+        fix = None
+        if event.swapped_at is not None:
+            fix = swap_sizes_fix(
+                ctx,
+                event.node,
+                event.receiver,
+                event.method,
+                event.size_args,
+                event.swapped_at,
+                "(directions, hidden)",
+            )
+        ctx.report(
+            type(self),
+            event.node,
+            f"{subject(tensor)}: the output's last axis is [forward | backward] "
+            f"(num_directions x hidden){when(tensor)}; `{ctx.code(event.node)}` splits it as "
+            "(hidden, directions), which interleaves the two halves",
+            fix,
+        )

@@ -1,0 +1,50 @@
+"""BRN008: an initial state whose first size is not num_layers * num_directions."""
+
+from __future__ import annotations
+
+from birnn_lint import layout as lay
+from birnn_lint.analysis.events import FixSpec, InitialStateEvent, RuleContext
+from birnn_lint.registry import Rule
+from birnn_lint.rules._common import CONSTRUCTION_FILLS, same_size
+
+
+class InitialStateShape(Rule):
+    code = "BRN008"
+    name = "initial-state-shape"
+    summary = "h_0 and c_0 need num_layers * num_directions rows"
+    fix_safety = "safe"
+    events = (InitialStateEvent,)
+
+    def check(self, event: InitialStateEvent, ctx: RuleContext) -> None:
+        state = event.state
+        layer = event.layer
+        if not state.sizes or state.sizes[0] is None:
+            return
+        first = state.sizes[0]
+        directions = event.directions
+        expected = layer.layers_size * lay.Size(directions)
+        if same_size(layer, first, expected) or lay.BATCH_SYMBOL in first.syms:
+            return
+        got, want = layer.numeric(first), layer.numeric(expected)
+        if got is None or want is None:
+            # Symbolic: only the two confusions the analysis can be sure of.
+            if directions == 2 and first * lay.Size(2) != expected:
+                return
+            if directions == 1 and first != expected * lay.Size(2):
+                return
+        node = state.size_nodes[0]
+        fix = None
+        if state.fill in CONSTRUCTION_FILLS and same_size(layer, first * lay.Size(2), expected):
+            fix = FixSpec(
+                "safe",
+                "Allocate a row per layer and direction",
+                ((node, f"{ctx.code(node)} * 2"),),
+            )
+        ctx.report(
+            type(self),
+            state.node,
+            f"{layer.describe(event.directions)}: {event.which}'s first size must be "
+            f"num_layers * num_directions = {layer.show(expected)}{layer.when(directions)}; "
+            f"`{ctx.code(node)}` is {layer.show(first)}",
+            fix,
+        )

@@ -1,0 +1,88 @@
+"""BRN010: an output's directions split along an axis that is not the feature axis."""
+
+from __future__ import annotations
+
+from birnn_lint import layout as lay
+from birnn_lint.analysis.events import FixSpec, IndexEvent, RuleContext, SplitEvent
+from birnn_lint.analysis.values import OUTPUT
+from birnn_lint.registry import Rule
+from birnn_lint.rules._common import is_colon, subject, when
+
+
+def _axis_name(tensor_layout: lay.Layout, axis: int) -> str:
+    kinds = [f.kind for f in lay.live(tensor_layout.axes[axis])]
+    return kinds[0] if len(kinds) == 1 else "?"
+
+
+class OutputDirectionSplitAxis(Rule):
+    code = "BRN010"
+    name = "output-direction-split-axis"
+    summary = "The output's directions are halves of its last axis, not of the others"
+    fix_safety = "safe"
+    events = (IndexEvent, SplitEvent)
+
+    def check(self, event: object, ctx: RuleContext) -> None:
+        if isinstance(event, SplitEvent):
+            self._split(event, ctx)
+        elif isinstance(event, IndexEvent):
+            self._index(event, ctx)
+
+    @staticmethod
+    def _full_output(tensor) -> bool:
+        return (
+            tensor.role == OUTPUT
+            and tensor.directions == 2
+            and not tensor.layout.fixed
+            and tensor.layout.ndim == 3
+        )
+
+    def _split(self, event: SplitEvent, ctx: RuleContext) -> None:
+        tensor = event.tensor
+        if not self._full_output(tensor) or event.parts != 2 or event.dim is None:
+            return
+        axis = lay.norm_dim(tensor.layout, event.dim)
+        feature = tensor.layout.axis_of(lay.HIDDEN)
+        if axis is None or axis == feature:
+            return
+        node = event.node
+        first = ctx.code(node.args[0].value)
+        new = f"{ctx.code(node.func)}({first}, dim=-1)"
+        ctx.report(
+            type(self),
+            node,
+            f"{subject(tensor)}: `{ctx.code(node)}` splits the {_axis_name(tensor.layout, axis)} "
+            f"axis in two{when(tensor)}; the directions are the halves of the last axis "
+            "[forward | backward]",
+            FixSpec("safe", "Split the last axis", ((node, new),)),
+        )
+
+    def _index(self, event: IndexEvent, ctx: RuleContext) -> None:
+        tensor = event.tensor
+        if not self._full_output(tensor):
+            return
+        hidden = tensor.layer.state_hidden
+        feature = tensor.layout.axis_of(lay.HIDDEN)
+        for position, item in enumerate(event.items):
+            if position == feature or not isinstance(item, lay.Slice) or item.step != 1:
+                continue
+            halves = (item.start is None and item.stop == hidden and not item.negative_stop) or (
+                item.start == hidden and item.stop is None and not item.negative_start
+            )
+            if not halves:
+                continue
+            node = event.node
+            fix = None
+            others = [e for i, e in enumerate(node.slice) if i != position]
+            if all(is_colon(e) for e in others):
+                part = ctx.code(node.slice[position].slice)
+                new = f"{ctx.code(node.value)}[..., {part}]"
+                fix = FixSpec("safe", "Slice the last axis", ((node, new),))
+            ctx.report(
+                type(self),
+                node,
+                f"{subject(tensor)}: `{ctx.code(node)}` slices the "
+                f"{_axis_name(tensor.layout, position)} axis by the hidden size{when(tensor)}; "
+                "the directions are the halves of the last axis [forward | backward]",
+                fix,
+            )
+            return

@@ -1,0 +1,42 @@
+"""BRN012: an initial state sized with the batch read from the wrong axis of the input."""
+
+from __future__ import annotations
+
+from birnn_lint.analysis.events import FixSpec, InitialStateEvent, RuleContext
+from birnn_lint.registry import Rule
+
+
+class InitialStateBatchAxis(Rule):
+    code = "BRN012"
+    name = "initial-state-batch-axis"
+    summary = "h_0's batch size must come from the input's batch axis"
+    fix_safety = "safe"
+    events = (InitialStateEvent,)
+
+    def check(self, event: InitialStateEvent, ctx: RuleContext) -> None:
+        state = event.state
+        layer = event.layer
+        batch_first = layer.is_batch_first()
+        if batch_first is None or event.input_name is None or len(state.reads) < 2:
+            return
+        read = state.reads[1]
+        if read is None:
+            return
+        name, version, axis, axis_node = read
+        if name != event.input_name or version != event.input_version:
+            return
+        batch_axis = 0 if batch_first else 1
+        if axis != 1 - batch_axis:
+            return
+        layout = "(batch, seq, features)" if batch_first else "(seq, batch, features)"
+        ctx.report(
+            type(self),
+            state.size_nodes[1],
+            f"{layer.describe(event.directions)}: the input `{name}` is {layout}, so "
+            f"`{ctx.code(state.size_nodes[1])}` is its "
+            f"{'sequence length' if axis != batch_axis else 'batch'}, not the batch size "
+            f"{event.which} needs; read axis {batch_axis}",
+            FixSpec(
+                "safe", f"Read the batch from axis {batch_axis}", ((axis_node, str(batch_axis)),)
+            ),
+        )
