@@ -206,6 +206,23 @@ class Interpreter:
             self.run_block(stmt.orelse.body.body)
         self.env = merge([taken, self.env])
 
+    def if_expression(self, node: cst.IfExp) -> Value:
+        self.use(self.expr(node.test))
+        guard = self.guard(node.test)
+        before = self.env
+        results = []
+        for branch, part in ((True, node.body), (False, node.orelse)):
+            self.env = before.copy()
+            if guard:
+                self.apply_guard(guard, branch)
+            results.append(self.expr(part))
+        self.env = before
+        if results[0] is results[1]:
+            return results[0]
+        for value in results:
+            self.use(value)
+        return UNKNOWN
+
     def loop(self, stmt: Union[cst.For, cst.While]) -> None:
         if isinstance(stmt, cst.For):
             self.use(self.expr(stmt.iter))
@@ -408,6 +425,8 @@ class Interpreter:
             return UNKNOWN
         if isinstance(node, cst.Lambda):
             return UNKNOWN
+        if isinstance(node, cst.IfExp):
+            return self.if_expression(node)
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
                 self.use(self.expr(child))
@@ -1097,6 +1116,10 @@ class Interpreter:
             names = ["h_0", "c_0"]
             for which, state in zip(names, states):
                 if isinstance(state, NewTensor):
+                    # The input's axes are known now: re-read sizes such as x.size(0).
+                    state.sizes = [
+                        self.normalize(z) if z is not None else None for z in state.sizes
+                    ]
                     self.file.emit(
                         ev.InitialStateEvent(
                             node, layer, directions, state, which, input_name, input_version
