@@ -54,6 +54,7 @@ class FileState:
         ] = {}
         self._deferred: dict[cst.CSTNode, list[Pending]] = {}
         self._constants: dict[tuple[int, str], Optional[int]] = {}
+        self._aliases: set[str] = set()
         self._index_scopes(module, None, None)
 
     # ---------------------------------------------------------------- structure
@@ -77,6 +78,11 @@ class FileState:
                 kl, fn = current, None
             elif isinstance(current, cst.Call) and self.qualified(current.func) in LAYER_CLASSES:
                 self._scopes[current] = (fn, kl)
+            elif isinstance(current, cst.ImportAlias) and current.asname is not None:
+                # `from torch.nn import GRU as Enc`: `Enc` must be resolved too.
+                target = current.asname.name
+                if isinstance(target, cst.Name):
+                    self._aliases.add(target.value)
             elif isinstance(current, (cst.Assign, cst.AnnAssign)):
                 value = current.value
                 targets = (
@@ -99,7 +105,11 @@ class FileState:
             last = node.value
         else:
             return None
-        if last not in INTERESTING_NAMES and not _LAYER_WORD.search(last):
+        if (
+            last not in INTERESTING_NAMES
+            and not _LAYER_WORD.search(last)
+            and last not in self._aliases
+        ):
             return None
         found = self.qnames.get(node, ())
         if callable(found):  # libcst's LazyValue

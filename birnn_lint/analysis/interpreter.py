@@ -183,7 +183,10 @@ class Interpreter:
         elif isinstance(small, cst.Return):
             if small.value is not None:
                 self.use(self.expr(small.value))
-        elif isinstance(small, (cst.Assert, cst.Raise, cst.Del)):
+            self.returned = True
+        elif isinstance(small, cst.Raise):
+            self.returned = True
+        elif isinstance(small, (cst.Assert, cst.Del)):
             for child in small.children:
                 if isinstance(child, cst.BaseExpression):
                     self.use(self.expr(child))
@@ -195,16 +198,23 @@ class Interpreter:
         self.env = before.copy()
         if guard:
             self.apply_guard(guard, True)
+        self.returned = False
         self.run_block(stmt.body.body)
-        taken = self.env
+        taken, taken_ends = self.env, self.returned
         self.env = before.copy()
         if guard:
             self.apply_guard(guard, False)
+        self.returned = False
         if isinstance(stmt.orelse, cst.If):
             self.if_statement(stmt.orelse)
         elif stmt.orelse is not None:
             self.run_block(stmt.orelse.body.body)
-        self.env = merge([taken, self.env])
+        other_ends = self.returned
+        # A branch that returns does not reach the code after the `if`: that code runs
+        # under the other branch's assumptions (`if bidirectional: return ...`).
+        branches = [env for env, ends in ((taken, taken_ends), (self.env, other_ends)) if not ends]
+        self.env = merge(branches or [taken, self.env])
+        self.returned = taken_ends and other_ends
 
     def if_expression(self, node: cst.IfExp) -> Value:
         self.use(self.expr(node.test))
@@ -694,6 +704,9 @@ class Interpreter:
                 self.use(self.expr(arg.value))
             return LayerRef(layer) if layer is not None else UNKNOWN
         if isinstance(func, cst.Attribute):
+            bound = self.env.values.get(code(func))
+            if isinstance(bound, LayerRef):  # self.encoder(x)
+                return self.layer_call(node, bound.layer)
             receiver = self.expr(func.value) if qname is None else UNKNOWN
             method = func.attr.value
             if isinstance(receiver, Tensor):

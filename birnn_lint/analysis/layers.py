@@ -100,7 +100,9 @@ def assignments_in(node: cst.CSTNode, target_code: str) -> list[cst.BaseExpressi
             for t in sub.targets:
                 if code(t.target) == target_code:
                     found.append(sub.value)
-                elif isinstance(t.target, (cst.Tuple, cst.List)):
+                elif isinstance(t.target, (cst.Tuple, cst.List)) and any(
+                    code(n) == target_code for n in walk(t.target) if isinstance(n, cst.BaseExpression)
+                ):
                     found.append(cst.Name("__unpacked__"))  # unknowable
         elif isinstance(sub, cst.AnnAssign) and sub.value is not None:
             if code(sub.target) == target_code:

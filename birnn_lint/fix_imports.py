@@ -1,0 +1,140 @@
+"""Helpers for fixes that need `torch` in scope (e.g. to insert `torch.cat(...)`).
+
+A fix must use the name under which the file imported torch (`import torch as t` gives
+`t.cat`) and add `import torch` only where the file has no such import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Union
+
+import libcst as cst
+
+from birnn_lint.findings import Edit, Position
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _imports_at_module_level(module: cst.Module) -> Iterator[cst.Import]:
+    """`import ...` statements run at module level: top-level ones and those in the body
+    of a top-level `try:` (the usual optional-import pattern)."""
+    lines: list[cst.SimpleStatementLine] = []
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            lines.append(statement)
+        elif isinstance(statement, cst.Try):
+            lines.extend(s for s in statement.body.body if isinstance(s, cst.SimpleStatementLine))
+    for line in lines:
+        for small in line.body:
+            if isinstance(small, cst.Import):
+                yield small
+
+
+def _bound_torch_name(module: cst.Module) -> str | None:
+    """The name bound to the torch package itself, preferring a plain `import torch`."""
+    aliases = []
+    for statement in _imports_at_module_level(module):
+        for alias in statement.names:
+            dotted = _dotted(alias.name)
+            if alias.asname is None and (dotted == "torch" or dotted.startswith("torch.")):
+                return "torch"  # `import torch.nn` binds `torch` as well
+            if dotted == "torch" and alias.asname is not None:
+                target = alias.asname.name
+                if isinstance(target, cst.Name):
+                    aliases.append(target.value)
+    return aliases[0] if aliases else None
+
+
+def _is_docstring(statement: _Statement) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    return isinstance(small, cst.Expr) and isinstance(
+        small.value, (cst.SimpleString, cst.ConcatenatedString)
+    )
+
+
+def _is_future_import(statement: _Statement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and bool(statement.body)
+        and isinstance(statement.body[0], cst.ImportFrom)
+        and _dotted(statement.body[0].module or cst.Name("")) == "__future__"
+    )
+
+
+def _is_import(statement: _Statement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and isinstance(
+        statement.body[0] if statement.body else None, (cst.Import, cst.ImportFrom)
+    )
+
+
+def _rows_before(module: cst.Module, count: int) -> int:
+    """Line breaks in the header and the first `count` statements: the 0-based row where
+    the statement after them (its leading comments included) starts. Only that prefix is
+    generated, so this stays cheap on large files, unlike a full position pass."""
+    if count == 0:
+        return len(module.header)  # one line each (an empty module would render as "\n")
+    prefix = module.with_changes(body=module.body[:count], footer=(), has_trailing_newline=True)
+    return len(_LINE_BREAK.findall(prefix.code))
+
+
+def _insert_import(module: cst.Module) -> Edit:
+    """Where `import torch` goes: before the first other import, else after the module
+    docstring and `from __future__` imports, else before the first statement (after
+    the shebang, coding cookie and header comments), else at the end."""
+    newline = module.default_newline
+    line = f"import torch{newline}"
+    body = list(module.body)
+    preamble = 0
+    if body and _is_docstring(body[0]):
+        preamble = 1
+    while preamble < len(body) and _is_future_import(body[preamble]):
+        preamble += 1
+
+    def at_row(row: int) -> Edit:
+        return Edit(line, Position(row, 1), Position(row, 1))
+
+    for index in range(preamble, len(body)):
+        if _is_import(body[index]):
+            return at_row(_rows_before(module, index) + len(body[index].leading_lines) + 1)
+    if preamble:
+        if preamble < len(body) or module.footer or module.has_trailing_newline:
+            return at_row(_rows_before(module, preamble) + 1)
+    elif body:
+        return at_row(_rows_before(module, 0) + len(body[0].leading_lines) + 1)
+    # Nothing after the insertion point (a file of at most a docstring, `__future__`
+    # imports and comments): append, on a line of its own.
+    code_lines = _LINE_BREAK.split(module.code)
+    rows = len(code_lines)
+    last_row = code_lines[-1]
+    end = Position(rows, len(last_row) + 1)
+    return Edit((newline if last_row else "") + line, end, end)
+
+
+def torch_name(module: cst.Module) -> tuple[str, Edit | None]:
+    """The name to refer to torch by in `module`, and the edit adding `import torch`
+    (None when the file already binds torch at module level).
+
+    `import torch` and `import torch.nn` give "torch", `import torch as t` gives "t";
+    `from torch import nn` binds no name for torch itself, so it needs the import.
+    Positions of the edit are 1-based; its content ends with the file's line break.
+    """
+    bound = _bound_torch_name(module)
+    if bound is not None:
+        return bound, None
+    return "torch", _insert_import(module)
+
+
+__all__ = ["torch_name"]
