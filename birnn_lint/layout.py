@@ -261,6 +261,8 @@ def _pick(axis: Axis, item: Union[int, str]) -> Optional[dict[str, object]]:
     assert isinstance(item, int)
     if len(factors) == 1:
         f = factors[0]
+        if f.kind == DIR and f.size.known == 2 and -2 <= item < 2:
+            return {DIR: item % 2}
         return {f.kind: _position(item, f.size)}
     if [f.kind for f in factors] == [LAYER, DIR] and factors[1].size.known == 2:
         if item < 0:

@@ -18,7 +18,7 @@ class OutputDirectionSplitAxis(Rule):
     code = "BRN010"
     name = "output-direction-split-axis"
     summary = "The output's directions are halves of its last axis, not of the others"
-    fix_safety = "safe"
+    fix_safety = "unsafe"
     events = (IndexEvent, SplitEvent)
 
     def check(self, event: object, ctx: RuleContext) -> None:
@@ -53,7 +53,7 @@ class OutputDirectionSplitAxis(Rule):
             f"{subject(tensor)}: `{ctx.code(node)}` splits the {_axis_name(tensor.layout, axis)} "
             f"axis in two{when(tensor)}; the directions are the halves of the last axis "
             "[forward | backward]",
-            FixSpec("safe", "Split the last axis", ((node, new),)),
+            FixSpec("unsafe", "Split the last axis", ((node, new),)),
         )
 
     def _index(self, event: IndexEvent, ctx: RuleContext) -> None:
@@ -76,7 +76,7 @@ class OutputDirectionSplitAxis(Rule):
             if all(is_colon(e) for e in others):
                 part = ctx.code(node.slice[position].slice)
                 new = f"{ctx.code(node.value)}[..., {part}]"
-                fix = FixSpec("safe", "Slice the last axis", ((node, new),))
+                fix = FixSpec("unsafe", "Slice the last axis", ((node, new),))
             ctx.report(
                 type(self),
                 node,

@@ -1,0 +1,287 @@
+"""The result cache: findings keyed by a file's content, birnn-lint's version and the
+active settings, under a root folder the CLI chooses (`.birnn_lint_cache/`).
+
+Layout (everything below the root is disposable; `clean` removes it whole):
+
+    CACHEDIR.TAG, .gitignore            mark the folder as a cache for backup tools and git
+    <bucket>/entries/<sha256>.json      findings for one content, in one bucket
+    <bucket>/index.json                 path -> (stat signature, content hash): lets a warm
+                                        run skip reading and hashing unchanged files
+
+A bucket is one combination of birnn-lint version, Python version and selected codes, so
+changing any of them starts afresh without touching what other settings stored.
+
+Safety: every file is written to a temporary name and renamed into place, so readers see
+a whole entry or none; an entry that does not parse is a miss. Concurrent runs may race
+on the same entry: both write the same content-derived findings, so either wins. The
+index is only a shortcut to a content hash: it is trusted for a file only when its size,
+mtime, ctime, inode and device are unchanged AND its last change (ctime) was well before
+the index entry was made, so a rewrite within the filesystem's timestamp granularity
+cannot be mistaken for the old content (git's "racy" rule).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from birnn_lint import __version__
+from birnn_lint.findings import Edit, Finding, Fix, Position
+
+CACHE_DIR_NAME = ".birnn_lint_cache"
+_TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+_TAG = (
+    f"{_TAG_SIGNATURE}\n"
+    "# This file is a cache directory tag created by birnn-lint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+_FORMAT = 1
+# A file changed less than this long before it was stat'ed is not put in the index:
+# timestamps are coarse (a clock tick, or 2 s on FAT), and a second write within the
+# same tick would leave every stat field but the content unchanged.
+_RACY_SECONDS = 2.0
+
+# (size, mtime_ns, ctime_ns, inode, device)
+StatSignature = tuple[int, int, int, int, int]
+
+
+class CacheError(Exception):
+    """The cache root exists but is not a birnn-lint cache (so it is not removed)."""
+
+
+def settings_key(codes: Iterable[str] | None) -> str:
+    """What the findings of a content depend on besides the content itself."""
+    selected = "all" if codes is None else ",".join(sorted(codes))
+    python = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    material = f"{_FORMAT}|{__version__}|{python}|{selected}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def signature(result: os.stat_result) -> StatSignature:
+    return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino, result.st_dev)
+
+
+def is_settled(result: os.stat_result, now: float) -> bool:
+    """True when the file's last change is old enough for its stat to identify it."""
+    return result.st_ctime < now - _RACY_SECONDS and result.st_mtime < now - _RACY_SECONDS
+
+
+# --- findings <-> JSON ------------------------------------------------------------------
+
+
+def _pos(position: Position) -> list[int]:
+    return [position.row, position.column]
+
+
+def _finding_to_data(finding: Finding) -> dict[str, Any]:
+    """Everything but the filename: one content can sit at several paths."""
+    data: dict[str, Any] = {
+        "code": finding.code,
+        "name": finding.name,
+        "message": finding.message,
+        "location": _pos(finding.location),
+        "end": _pos(finding.end_location),
+    }
+    if finding.fix is not None:
+        data["fix"] = {
+            "applicability": finding.fix.applicability,
+            "message": finding.fix.message,
+            "edits": [
+                [e.content, _pos(e.location), _pos(e.end_location)] for e in finding.fix.edits
+            ],
+        }
+    if finding.statement is not None:
+        data["statement"] = [_pos(finding.statement[0]), _pos(finding.statement[1])]
+    return data
+
+
+def _position(data: Any) -> Position:
+    row, column = data
+    if not isinstance(row, int) or not isinstance(column, int):
+        raise TypeError("position")
+    return Position(row, column)
+
+
+def _finding_from_data(data: dict[str, Any], filename: str) -> Finding:
+    fix = None
+    if data.get("fix") is not None:
+        raw_fix = data["fix"]
+        fix = Fix(
+            applicability=raw_fix["applicability"],
+            message=str(raw_fix["message"]),
+            edits=tuple(
+                Edit(str(content), _position(start), _position(end))
+                for content, start, end in raw_fix["edits"]
+            ),
+        )
+    statement = None
+    if data.get("statement") is not None:
+        start, end = data["statement"]
+        statement = (_position(start), _position(end))
+    return Finding(
+        code=str(data["code"]),
+        message=str(data["message"]),
+        filename=filename,
+        location=_position(data["location"]),
+        end_location=_position(data["end"]),
+        fix=fix,
+        name=str(data["name"]),
+        statement=statement,
+    )
+
+
+# --- files --------------------------------------------------------------------------------
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder and a rename."""
+    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def _ensure_root(root: Path) -> None:
+    """Create the root with its CACHEDIR.TAG and a .gitignore ignoring everything."""
+    if (root / "CACHEDIR.TAG").is_file():
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in ((".gitignore", "# Created by birnn-lint.\n*\n"), ("CACHEDIR.TAG", _TAG)):
+        target = root / name
+        if not target.exists():
+            _write_atomic(target, text.encode())
+
+
+class Cache:
+    """One bucket of the cache: the findings for one set of settings.
+
+    Every method is best effort: an OSError (read-only folder, full disk, a concurrent
+    `clean`) makes a read a miss and a write a no-op, never a failed run.
+    """
+
+    def __init__(self, root: Path, codes: Iterable[str] | None) -> None:
+        self.root = Path(root)
+        self.bucket = self.root / settings_key(codes)
+        self.entries = self.bucket / "entries"
+        self._ready = False
+
+    # entries
+
+    def _entry_path(self, digest: str) -> Path:
+        return self.entries / f"{digest}.json"
+
+    def get(self, digest: str, filename: str) -> list[Finding] | None:
+        """The cached findings for content `digest`, reported under `filename`."""
+        try:
+            with open(self._entry_path(digest), "rb") as handle:
+                data = json.loads(handle.read())
+            return [_finding_from_data(item, filename) for item in data["findings"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def put(self, digest: str, findings: Sequence[Finding]) -> None:
+        payload = {"findings": [_finding_to_data(f) for f in findings]}
+        data = json.dumps(payload, separators=(",", ":")).encode()
+        try:
+            self._prepare()
+            _write_atomic(self._entry_path(digest), data)
+        except OSError:
+            pass
+
+    def _prepare(self) -> None:
+        if not self._ready:
+            _ensure_root(self.root)
+            self.entries.mkdir(parents=True, exist_ok=True)
+            self._ready = True
+
+    # index
+
+    @property
+    def _index_path(self) -> Path:
+        return self.bucket / "index.json"
+
+    def load_index(self) -> dict[str, list[Any]]:
+        """abspath -> [size, mtime_ns, ctime_ns, inode, device, digest, has_findings]."""
+        try:
+            with open(self._index_path, "rb") as handle:
+                data = json.loads(handle.read())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            return {}
+        files = data.get("files")
+        return files if isinstance(files, dict) else {}
+
+    def save_index(self, updates: dict[str, list[Any]]) -> None:
+        """Merge `updates` into the index on disk (re-read now, so that entries written by
+        a concurrent run are kept unless this run saw newer ones)."""
+        if not updates:
+            return
+        files = self.load_index()
+        files.update(updates)
+        data = json.dumps({"format": _FORMAT, "files": files}, separators=(",", ":"))
+        try:
+            self._prepare()
+            _write_atomic(self._index_path, data.encode())
+        except OSError:
+            pass
+
+
+def index_hit(entry: Any, result: os.stat_result) -> tuple[str, bool] | None:
+    """(digest, has_findings) when an index entry matches the file's stat exactly."""
+    if not isinstance(entry, list) or len(entry) != 7:
+        return None
+    if tuple(entry[:5]) != signature(result):
+        return None
+    digest, has_findings = entry[5], entry[6]
+    if not isinstance(digest, str) or not isinstance(has_findings, bool):
+        return None
+    return digest, has_findings
+
+
+def index_entry(result: os.stat_result, digest: str, has_findings: bool) -> list[Any]:
+    return [*signature(result), digest, has_findings]
+
+
+def clean(root: Path) -> bool:
+    """Remove the cache at `root`; False when there was none. Refuses (CacheError) to
+    remove a folder that is not a birnn-lint cache."""
+    root = Path(root)
+    if not root.exists() and not root.is_symlink():
+        return False
+    if root.is_symlink() or not root.is_dir():
+        raise CacheError(f"{root} is not a birnn-lint cache folder")
+    tag = root / "CACHEDIR.TAG"
+    try:
+        tagged = tag.read_text(encoding="utf-8", errors="replace").startswith(_TAG_SIGNATURE)
+    except OSError:
+        tagged = False
+    if not tagged and any(root.iterdir()):
+        raise CacheError(
+            f"{root} has no CACHEDIR.TAG: not removing a folder birnn-lint did not make"
+        )
+    shutil.rmtree(root, ignore_errors=True)
+    if root.exists():
+        shutil.rmtree(root)  # report what could not be removed
+    return True
+
+
+__all__ = ["CACHE_DIR_NAME", "Cache", "CacheError", "clean", "content_hash", "settings_key"]

@@ -1,0 +1,66 @@
+"""Output formats, one module per format, imported only when chosen.
+
+Every module defines `render(reports: Sequence[Report], options: RenderOptions) -> str`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from birnn_lint.findings import Finding
+
+FORMATS: tuple[str, ...] = (
+    "full",
+    "concise",
+    "json",
+    "json-lines",
+    "github",
+    "gitlab",
+    "sarif",
+    "junit",
+    "pylint",
+)
+# Formats read by people: they get colour (on a terminal), fix markers and a summary.
+TEXT_FORMATS = frozenset({"full", "concise"})
+
+
+@dataclass(frozen=True)
+class Report:
+    """One checked file: its name as shown, its findings, its text (None if unreadable)."""
+
+    display: str
+    findings: Sequence[Finding]
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    color: bool = False
+    # Whether unsafe fixes are enabled (then they are marked as applicable).
+    unsafe_fixes: bool = False
+
+
+def render(name: str, reports: Sequence[Report], options: RenderOptions) -> str:
+    if name not in FORMATS:
+        raise ValueError(f"unknown output format {name!r}")
+    module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
+    return module.render(reports, options)
+
+
+def all_findings(reports: Sequence[Report]) -> list[Finding]:
+    return [finding for report in reports for finding in report.findings]
+
+
+def applicable(finding: Finding, unsafe_fixes: bool) -> bool:
+    fix = finding.fix
+    return fix is not None and (fix.applicability == "safe" or unsafe_fixes)
+
+
+def fix_marker(finding: Finding, unsafe_fixes: bool) -> str:
+    """`[*]` for a fix `--fix` would apply, `[unsafe fix]` for one that needs
+    `--unsafe-fixes`, "" for none."""
+    if finding.fix is None:
+        return ""
+    return "[*]" if applicable(finding, unsafe_fixes) else "[unsafe fix]"

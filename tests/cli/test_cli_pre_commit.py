@@ -1,0 +1,90 @@
+"""The pre-commit hooks, run for real with `pre-commit try-repo` against this checkout.
+
+try-repo needs a commit to point at (it only carries over tracked changes), so the
+checkout's files are copied into a temporary git repository and committed there.
+pre-commit then builds the hooks' virtualenv by installing that copy: birnn-lint's
+runtime dependencies only (libcst, click), never torch.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_support import FLAGGED, REPO_ROOT, birnn, clean_env, git, write
+
+from birnn_lint.engine import check_source
+
+SAFE_EXAMPLE = """\
+import torch
+from torch import nn
+rnn = nn.LSTM(8, 16, bidirectional=True)
+x = torch.randn(5, 3, 8)
+output, (h_n, c_n) = rnn(x)
+forward, backward = output.chunk(2, dim=1)
+"""
+
+_JUNK = shutil.ignore_patterns(
+    ".git",
+    "__pycache__",
+    "*.egg-info",
+    ".venv",
+    "venv",
+    "build",
+    "dist",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".birnn_lint_cache",
+    ".hypothesis",
+)
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("git") is None:
+        pytest.fail("git is needed to test the pre-commit hooks")
+    repo = tmp_path_factory.mktemp("hook") / "birnn-lint"
+    shutil.copytree(REPO_ROOT, repo, ignore=_JUNK)
+    git("init", "-q", cwd=repo)
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", "snapshot for try-repo", cwd=repo)
+    return repo
+
+
+def _try_repo(hook_repo: Path, work: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "--all-files"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=clean_env(PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never"),
+        timeout=600,
+    )
+
+
+def test_hooks_fail_on_findings_and_pass_once_fixed(hook_repo: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    git("init", "-q", cwd=work)
+    model = write(work, "model.py", FLAGGED)
+    safe = write(work, "split.py", SAFE_EXAMPLE)
+    git("add", "-A", cwd=work)
+
+    failed = _try_repo(hook_repo, work, tmp_path / "pre-commit-home")
+    log = failed.stdout + failed.stderr
+    assert failed.returncode == 1, log
+    assert "model.py:6:8: BRN002" in log
+    # birnn-lint-fix applied the safe fix; the unsafe one stays a finding.
+    assert "files were modified by this hook" in log
+    assert "BRN010" not in [f.code for f in check_source(safe.read_text(encoding="utf-8"), "s")]
+    assert model.read_text(encoding="utf-8") == FLAGGED
+
+    assert birnn("check", "--fix", "--unsafe-fixes", "model.py", cwd=work).code == 0
+    git("add", "-A", cwd=work)
+    passed = _try_repo(hook_repo, work, tmp_path / "pre-commit-home")
+    log = passed.stdout + passed.stderr
+    assert passed.returncode == 0, log
+    assert log.count("Passed") == 2, log
