@@ -14,7 +14,7 @@ import os
 import pkgutil
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -92,14 +92,14 @@ def parse_selectors(values: Sequence[str], where: str) -> tuple[str, ...]:
         if not selector:
             continue
         if not valid_selector(selector):
-            hint = _suggest(selector.upper(), sorted(known_codes()))
+            hint = _suggest(selector, sorted(known_codes()), normalise=str.upper)
             raise ConfigError(f"unknown rule code or prefix {selector!r} in {where}{hint}")
         out.append(selector)
     return tuple(out)
 
 
-def _suggest(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
+def _suggest(word: str, choices: Sequence[str], normalise: Callable[[str], str] = str) -> str:
+    close = difflib.get_close_matches(normalise(word), choices, n=1)
     if close and close[0] != word:
         return f" (did you mean {close[0]!r}?)"
     return ""
@@ -150,7 +150,7 @@ def options_from_table(table: Mapping[str, Any], source: Path) -> Options:
     where = f"[tool.{TABLE}] of {source}"
     for key in table:
         if key not in _KEYS:
-            hint = _suggest(key.replace("_", "-"), _KEYS)
+            hint = _suggest(key, _KEYS, normalise=lambda k: k.replace("_", "-"))
             raise ConfigError(f"unknown key {key!r} in {where}{hint}")
 
     def selectors(key: str) -> tuple[str, ...]:

@@ -67,9 +67,11 @@ def _syntax_only(source: str, filename: str) -> list[Finding]:
     try:
         compile(source, filename, "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
     except SyntaxError as error:
-        row = error.lineno or 1
-        col = error.offset or 1
-        return [syntax_error_finding(filename, f"syntax error: {error.msg}", row, col)]
+        # The running Python may be older than the code (PEP 695 generics on 3.11):
+        # the verdict is libcst's, as for every other file.
+        from birnn_lint.analysis.run import parse_failure
+
+        return parse_failure(source, filename)
     except (RecursionError, MemoryError) as error:
         return [syntax_error_finding(filename, f"cannot parse: {type(error).__name__}")]
     except ValueError as error:  # null bytes

@@ -26,6 +26,7 @@ class Flake8Plugin:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         from birnn_lint.engine import check_source
+        from birnn_lint.formats import one_line
         from birnn_lint.noqa import parse_directives
 
         source = "".join(self.lines)
@@ -39,4 +40,9 @@ class Flake8Plugin:
                 findings = [f for f in findings if f.code not in exempt]
         for finding in findings:
             column = max(finding.location.column - 1, 0)
-            yield finding.location.row, column, f"{finding.code} {finding.message}", type(self)
+            yield (
+                finding.location.row,
+                column,
+                f"{finding.code} {one_line(finding.message)}",
+                type(self),
+            )

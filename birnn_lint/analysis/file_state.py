@@ -55,6 +55,7 @@ class FileState:
         self._deferred: dict[cst.CSTNode, list[Pending]] = {}
         self._constants: dict[tuple[int, str], Optional[int]] = {}
         self._aliases: set[str] = set()
+        self._class_layers: dict[cst.ClassDef, dict[str, LayerInfo]] = {}
         self._index_scopes(module, None, None)
 
     # ---------------------------------------------------------------- structure
@@ -142,7 +143,13 @@ class FileState:
         return layer
 
     def class_layers(self, klass: cst.ClassDef) -> dict[str, LayerInfo]:
-        """`self.NAME` attributes bound to exactly one layer constructor in the class."""
+        """`self.NAME` attributes bound to exactly one layer constructor in the class
+        (computed once per class: large classes have hundreds of methods)."""
+        if klass not in self._class_layers:
+            self._class_layers[klass] = self._find_class_layers(klass)
+        return self._class_layers[klass]
+
+    def _find_class_layers(self, klass: cst.ClassDef) -> dict[str, LayerInfo]:
         found: dict[str, LayerInfo] = {}
         for stmt in klass.body.body:
             if not isinstance(stmt, cst.FunctionDef):

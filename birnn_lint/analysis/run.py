@@ -6,6 +6,7 @@ every parsed file, positions only for files that have something to report.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import Optional
 
@@ -21,20 +22,45 @@ from birnn_lint.findings import Edit, Finding, Fix, Position
 from birnn_lint.registry import check_rules
 
 
-def analyze(source: str, filename: str, codes: Optional[Collection[str]]) -> list[Finding]:
+_ONE_LINE = re.compile(r"\s*[\r\n]\s*")
+
+
+def parse_failure(source: str, filename: str) -> list[Finding]:
+    """The BRN900 finding for `source`, or none when libcst parses it. The message and
+    position are CPython's where it rejects the code too: they read better."""
     try:
-        module = cst.parse_module(source)
+        cst.parse_module(source)
     except cst.ParserSyntaxError as error:
+        try:
+            compile(source, filename, "exec", dont_inherit=True, flags=0x400)
+        except SyntaxError as py_error:
+            return [
+                syntax_error_finding(
+                    filename,
+                    f"syntax error: {py_error.msg}",
+                    py_error.lineno or 1,
+                    py_error.offset or 1,
+                )
+            ]
+        except (ValueError, RecursionError, MemoryError):
+            pass
         return [
             syntax_error_finding(
-                filename,
-                f"syntax error: {error.message}",
-                error.raw_line,
-                error.raw_column + 1,
+                filename, f"syntax error: {error.message}", error.raw_line, error.raw_column + 1
             )
         ]
     except RecursionError:
         return [syntax_error_finding(filename, "cannot parse: the code is nested too deeply")]
+    except Exception as error:  # noqa: BLE001 - e.g. null bytes
+        return [syntax_error_finding(filename, f"cannot parse: {error}")]
+    return []
+
+
+def analyze(source: str, filename: str, codes: Optional[Collection[str]]) -> list[Finding]:
+    try:
+        module = cst.parse_module(source)
+    except (cst.ParserSyntaxError, RecursionError):
+        return parse_failure(source, filename)
     rules = [r() for r in check_rules() if codes is None or r.code in codes]
     if not rules:
         return []
@@ -119,7 +145,8 @@ def _findings(
             Finding(
                 code=report.code,
                 name=rule.name if rule else report.name,
-                message=report.message,
+                # Quoted code may span lines: a message is one line.
+                message=_ONE_LINE.sub(" ", report.message),
                 filename=filename,
                 location=start,
                 end_location=end,

@@ -6,6 +6,7 @@ Every module defines `render(reports: Sequence[Report], options: RenderOptions) 
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,6 +52,15 @@ def render(name: str, reports: Sequence[Report], options: RenderOptions) -> str:
 
 def all_findings(reports: Sequence[Report]) -> list[Finding]:
     return [finding for report in reports for finding in report.findings]
+
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def one_line(text: str) -> str:
+    """`text` with its line breaks (and the indentation after them) turned into one
+    space, for formats that promise one line per finding."""
+    return _LINE_BREAKS.sub(" ", text)
 
 
 def applicable(finding: Finding, unsafe_fixes: bool) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from birnn_lint.findings import Finding
-from birnn_lint.formats import RenderOptions, Report, all_findings, fix_marker
+from birnn_lint.formats import RenderOptions, Report, all_findings, fix_marker, one_line
 from birnn_lint.formats.style import Style
 
 
@@ -15,7 +15,7 @@ def line(finding: Finding, options: RenderOptions, style: Style) -> str:
     parts = [where, style.code(finding.code)]
     if marker:
         parts.append(style.marker(marker))
-    parts.append(finding.message)
+    parts.append(one_line(finding.message))
     return " ".join(parts)
 
 

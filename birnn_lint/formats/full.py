@@ -70,7 +70,10 @@ def _snippet(finding: Finding, lines: list[str], style: Style) -> list[str]:
     for row in range(first, last + 1):
         shown, columns = _expand(lines[row - 1])
         out.append(style.gutter(f"{row:>{gutter}} |") + (" " + shown if shown else ""))
-        start = columns[min(finding.location.column - 1, len(columns) - 1)] if row == first else 0
+        if row == first:
+            start = columns[min(finding.location.column - 1, len(columns) - 1)]
+        else:  # a continuation line: from its code, not its indentation
+            start = len(shown) - len(shown.lstrip())
         if row == finding.end_location.row:
             end = columns[min(max(finding.end_location.column - 1, 0), len(columns) - 1)]
         else:

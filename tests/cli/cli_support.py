@@ -104,6 +104,25 @@ def concise_findings(text: str) -> list[tuple[str, int, int, str]]:
     return out
 
 
+def spec_example(code: str) -> str:
+    """The flagged example (the python block under `## Example`) of a rule's spec."""
+    from birnn_lint.specs import load_spec
+
+    spec = load_spec(code)
+    assert spec, f"no spec for {code}"
+    section = spec.split("\n## Example", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def safe_fix_example() -> tuple[str, str]:
+    """(code, flagged example) of the first rule whose fix is safe."""
+    from birnn_lint.registry import check_rules
+
+    codes = [rule.code for rule in check_rules() if rule.fix_safety == "safe"]
+    assert codes, "no rule with a safe fix is registered"
+    return codes[0], spec_example(codes[0])
+
+
 def git(*args: str, cwd: Path) -> str:
     done = subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],

@@ -220,3 +220,13 @@ def test_quiet_has_no_summary(project: Path) -> None:
     assert result.code == 1
     assert len(result.out.splitlines()) == 2
     assert "Found" not in result.out
+
+
+def test_one_line_formats_stay_one_line_per_finding(tmp_path: Path) -> None:
+    # The flagged expression spans three lines; the message quotes it.
+    write(tmp_path, "m.py", FLAGGED.replace("h_n[-1]", "h_n[\n    -1\n]"))
+    data = json.loads(birnn("check", "--format", "json", cwd=tmp_path).out)
+    assert [(d["code"], d["location"]["row"]) for d in data] == [("BRN002", ROW)]
+    for fmt in ("concise", "pylint", "github"):
+        out = birnn("check", "--format", fmt, "-q", cwd=tmp_path).out
+        assert len(out.splitlines()) == 1, (fmt, out)

@@ -14,18 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_support import FLAGGED, REPO_ROOT, birnn, clean_env, git, write
+from cli_support import FLAGGED, REPO_ROOT, birnn, clean_env, git, safe_fix_example, write
 
 from birnn_lint.engine import check_source
-
-SAFE_EXAMPLE = """\
-import torch
-from torch import nn
-rnn = nn.LSTM(8, 16, bidirectional=True)
-x = torch.randn(5, 3, 8)
-output, (h_n, c_n) = rnn(x)
-forward, backward = output.chunk(2, dim=1)
-"""
 
 _JUNK = shutil.ignore_patterns(
     ".git",
@@ -70,7 +61,8 @@ def test_hooks_fail_on_findings_and_pass_once_fixed(hook_repo: Path, tmp_path: P
     work.mkdir()
     git("init", "-q", cwd=work)
     model = write(work, "model.py", FLAGGED)
-    safe = write(work, "split.py", SAFE_EXAMPLE)
+    code, example = safe_fix_example()
+    safe = write(work, "safe.py", example)
     git("add", "-A", cwd=work)
 
     failed = _try_repo(hook_repo, work, tmp_path / "pre-commit-home")
@@ -79,7 +71,8 @@ def test_hooks_fail_on_findings_and_pass_once_fixed(hook_repo: Path, tmp_path: P
     assert "model.py:6:8: BRN002" in log
     # birnn-lint-fix applied the safe fix; the unsafe one stays a finding.
     assert "files were modified by this hook" in log
-    assert "BRN010" not in [f.code for f in check_source(safe.read_text(encoding="utf-8"), "s")]
+    assert safe.read_text(encoding="utf-8") != example
+    assert code not in [f.code for f in check_source(safe.read_text(encoding="utf-8"), "s")]
     assert model.read_text(encoding="utf-8") == FLAGGED
 
     assert birnn("check", "--fix", "--unsafe-fixes", "model.py", cwd=work).code == 0

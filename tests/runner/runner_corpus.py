@@ -42,7 +42,7 @@ class Corpus:
         return sum(p.stat().st_size for p, _ in self.files if p.is_file())
 
 
-def make_corpus(root: Path, fillers: int = 50) -> Corpus:
+def make_corpus(root: Path, fillers: int = 70) -> Corpus:
     """Write the tree; the file list includes paths that cannot be read."""
     root.mkdir(parents=True, exist_ok=True)
     texts: dict[str, bytes] = {
