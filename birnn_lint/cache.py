@@ -25,9 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -146,6 +144,8 @@ def _finding_from_data(data: dict[str, Any], filename: str) -> Finding:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder and a rename."""
+    import tempfile
+
     fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -264,6 +264,8 @@ def index_entry(result: os.stat_result, digest: str, has_findings: bool) -> list
 def clean(root: Path) -> bool:
     """Remove the cache at `root`; False when there was none. Refuses (CacheError) to
     remove a folder that is not a birnn-lint cache."""
+    import shutil
+
     root = Path(root)
     if not root.exists() and not root.is_symlink():
         return False

@@ -14,18 +14,19 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from birnn_lint import cache as cache_module
 from birnn_lint.engine import check_source, internal_error_finding
 from birnn_lint.findings import Finding, Position
 from birnn_lint.registry import InternalErrorDiagnostic, UnreadableFileDiagnostic
 from birnn_lint.source_io import SourceReadError, decode_source, read_source
+
+if TYPE_CHECKING:  # the pool's modules are imported only when a run uses one
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # Below this much source (in bytes) a pool costs more than it saves: forking, and each
 # worker importing libcst, take ~0.2 s, which checks about this much code.
@@ -170,6 +171,9 @@ def _batches(tasks: list[_Task], workers: int) -> list[list[_Task]]:
 def _run_pool(
     tasks: list[_Task], workers: int, codes: frozenset[str] | None, cache_root: str | None
 ) -> list[_Outcome]:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     outcomes: list[_Outcome] = []
     lost: list[_Task] = []
     with ProcessPoolExecutor(
@@ -196,6 +200,9 @@ def _rerun_alone(
 ) -> list[_Outcome]:
     """A worker died (a crash in native code, or killed for memory): rerun its files one at
     a time in a single fresh worker, so the file that kills it again is known."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     outcomes: list[_Outcome] = []
     pool: ProcessPoolExecutor | None = None
     try:

@@ -232,7 +232,18 @@ joined = torch.cat(
 
 @pytest.mark.parametrize(
     ("snippet", "layers"),
-    [(FAIRSEQ_LASER_BATCH_CAT_VIEW, 1), (FAIRSEQ_LASER_PER_LAYER, L)],
+    [
+        (FAIRSEQ_LASER_BATCH_CAT_VIEW, 1),
+        pytest.param(
+            FAIRSEQ_LASER_PER_LAYER,
+            L,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known recall gap: rows indexed by a comprehension variable "
+                "(hiddens[2 * k]) are not followed, so the analysis stays silent",
+            ),
+        ),
+    ],
     ids=["one-layer", "per-layer-comprehension"],
 )
 def test_fairseq_laser_direction_join_on_batch_axis_is_batch_mixing(

@@ -91,6 +91,8 @@ class LayerInfo:
     def literal_size(self, value: int, directions: int) -> Size:
         """What a literal written in a size position most likely denotes: the setting it
         equals when exactly one does (and it is not also the direction count)."""
+        if value == 1:
+            return Size(1)  # a unit size is structural, never a setting
         matches = [s for s, v in self.known_values().items() if v == value]
         if len(matches) == 1 and not (directions == 2 and value == 2):
             return Size.of(matches[0])
