@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from typing import Optional
 
 from birnn_lint.findings import Finding, Position
 from birnn_lint.registry import InternalErrorDiagnostic, SyntaxErrorDiagnostic
@@ -50,7 +49,7 @@ def internal_error_finding(filename: str, what: str, error: BaseException) -> Fi
 def check_source(
     source: str,
     filename: str = "<string>",
-    codes: Optional[Collection[str]] = None,
+    codes: Collection[str] | None = None,
 ) -> list[Finding]:
     """Findings for one file's text, sorted by position. `codes` limits the check rules
     run (None: all); diagnostics (BRN9xx) are always produced."""
@@ -66,7 +65,7 @@ def _syntax_only(source: str, filename: str) -> list[Finding]:
     built-in compiler, so that BRN900 does not depend on the file's words."""
     try:
         compile(source, filename, "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
-    except SyntaxError as error:
+    except SyntaxError:
         # The running Python may be older than the code (PEP 695 generics on 3.11):
         # the verdict is libcst's, as for every other file.
         from birnn_lint.analysis.run import parse_failure

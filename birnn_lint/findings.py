@@ -7,7 +7,7 @@ columns count code points within the line. End positions are exclusive.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 Applicability = Literal["safe", "unsafe"]
 
@@ -58,11 +58,11 @@ class Finding:
     filename: str
     location: Position
     end_location: Position
-    fix: Optional[Fix] = None
+    fix: Fix | None = None
     # The rule's kebab-case name (e.g. "hidden-last-index-one-direction").
     name: str = ""
     # Where the finding's statement starts and ends: fix edits lie inside it.
-    statement: Optional[tuple[Position, Position]] = field(default=None, compare=False)
+    statement: tuple[Position, Position] | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.filename, self.location.row, self.location.column, self.code)

@@ -15,7 +15,6 @@ batch, "T" for time, "L#1" for a layer's configurable num_layers, ...).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Optional, Union
 
 # Factor kinds.
 LAYER = "layer"
@@ -33,7 +32,7 @@ class Size:
     syms: tuple[str, ...] = ()
 
     @staticmethod
-    def of(value: Union[int, str]) -> Size:
+    def of(value: int | str) -> Size:
         return Size(value, ()) if isinstance(value, int) else Size(1, (value,))
 
     def __mul__(self, other: Size) -> Size:
@@ -61,7 +60,7 @@ class Size:
         return self.coef == 1 and not self.syms
 
     @property
-    def known(self) -> Optional[int]:
+    def known(self) -> int | None:
         return None if self.syms else self.coef
 
     def __str__(self) -> str:
@@ -106,7 +105,7 @@ class Layout:
         merged.update(items)
         return replace(self, fixed=tuple(sorted(merged.items())))
 
-    def axis_of(self, kind: str) -> Optional[int]:
+    def axis_of(self, kind: str) -> int | None:
         for i, axis in enumerate(self.axes):
             if any(f.kind == kind and not f.size.is_one for f in axis):
                 return i
@@ -140,10 +139,10 @@ class Problem:
     kind: str
     detail: str = ""
     # For order problems: the index of the first of the two swapped target sizes.
-    at: Optional[int] = None
+    at: int | None = None
 
 
-Result = Union[Layout, Problem, None]
+Result = Layout | Problem | None
 
 
 # ---------------------------------------------------------------- constructors
@@ -169,7 +168,7 @@ def output_layout(directions: int, hidden: Size, batch_first: bool, owner: int) 
 # ---------------------------------------------------------------- helpers
 
 
-def norm_dim(layout: Layout, dim: int) -> Optional[int]:
+def norm_dim(layout: Layout, dim: int) -> int | None:
     n = layout.ndim
     if -n <= dim < n:
         return dim % n
@@ -197,14 +196,14 @@ def substitute_directions(layout: Layout, owner: int, directions: int) -> Layout
 
 @dataclass(frozen=True)
 class Slice:
-    start: Optional[Size] = None
-    stop: Optional[Size] = None
+    start: Size | None = None
+    stop: Size | None = None
     step: int = 1
     negative_start: bool = False  # start counts from the end (e.g. -2:)
     negative_stop: bool = False
 
 
-Index = Union[int, str, Slice, None, type(Ellipsis)]
+Index = int | str | Slice | None | type(Ellipsis)
 
 
 def index(layout: Layout, items: list[object]) -> Result:
@@ -245,7 +244,7 @@ def index(layout: Layout, items: list[object]) -> Result:
     return Layout(tuple(axes), tuple(sorted(fixed.items(), key=lambda kv: kv[0])))
 
 
-def _pick(axis: Axis, item: Union[int, str]) -> Optional[dict[str, object]]:
+def _pick(axis: Axis, item: int | str) -> dict[str, object] | None:
     """What an integer index on `axis` selects, by factor kind."""
     factors = live(axis)
     if not factors:
@@ -284,7 +283,7 @@ def _position(item: int, size: Size) -> object:
     return item
 
 
-def _slice_axis(axis: Axis, s: Slice, fixed: dict[str, object]) -> Union[Axis, Problem, None]:
+def _slice_axis(axis: Axis, s: Slice, fixed: dict[str, object]) -> Axis | Problem | None:
     if s.start is None and s.stop is None and s.step == 1:
         return axis
     factors = live(axis)
@@ -327,7 +326,7 @@ def _slice_axis(axis: Axis, s: Slice, fixed: dict[str, object]) -> Union[Axis, P
 # ---------------------------------------------------------------- reshaping
 
 WILD = "wild"
-Target = Union[Size, str]
+Target = Size | str
 
 
 def reshape(layout: Layout, targets: list[Target]) -> Result:
@@ -361,7 +360,7 @@ def reshape(layout: Layout, targets: list[Target]) -> Result:
 
 def _group(
     flat: list[Factor], targets: list[Target]
-) -> Union[tuple[list[Axis], list[Factor]], Problem, None]:
+) -> tuple[list[Axis], list[Factor]] | Problem | None:
     """Consume factors from the front of `flat` for each target size in turn."""
     axes: list[Axis] = []
     i = 0
@@ -383,7 +382,7 @@ def _group(
     return axes, flat[i:]
 
 
-def _conflict(taken: list[Factor], nxt: Factor, target: Size) -> Optional[Problem]:
+def _conflict(taken: list[Factor], nxt: Factor, target: Size) -> Problem | None:
     """A target boundary that falls inside a factor. It mixes samples when the target
     is the batch but other factors come before it, or when the target already holds
     other factors and would take part of the batch; a literal that may be the batch
@@ -395,7 +394,7 @@ def _conflict(taken: list[Factor], nxt: Factor, target: Size) -> Optional[Proble
     return None
 
 
-def _order_problem(flat: list[Factor], targets: list[Target]) -> Optional[Problem]:
+def _order_problem(flat: list[Factor], targets: list[Target]) -> Problem | None:
     """A [layer x direction] split as (direction, layer), or a [direction x hidden] split
     as (hidden, direction): sizes that fit the factors only in the swapped order."""
     for j in range(len(flat) - 1):
@@ -422,7 +421,7 @@ def _order_problem(flat: list[Factor], targets: list[Target]) -> Optional[Proble
 
 def _aligned_swap(
     before: list[Factor], targets: list[Target], major: Size, minor: Size
-) -> Optional[int]:
+) -> int | None:
     """Where targets, after sizes covering exactly `before`, read (minor, major)."""
     covered = ONE
     for f in before:
@@ -499,7 +498,7 @@ def unsqueeze(layout: Layout, dim: int) -> Result:
     return Layout(layout.axes[:d] + ((),) + layout.axes[d:], layout.fixed)
 
 
-def squeeze(layout: Layout, dim: Optional[int]) -> Result:
+def squeeze(layout: Layout, dim: int | None) -> Result:
     if dim is None:
         if any(axis_size(a).known is None for a in layout.axes):
             return None
@@ -515,7 +514,7 @@ def squeeze(layout: Layout, dim: Optional[int]) -> Result:
     return None
 
 
-def reduce(layout: Layout, dim: Optional[int], keepdim: bool = False) -> Result:
+def reduce(layout: Layout, dim: int | None, keepdim: bool = False) -> Result:
     """sum / mean / max over one axis: the axis' factors are combined, nothing is mixed."""
     if dim is None:
         return None
@@ -553,7 +552,7 @@ def repeat_interleave(layout: Layout, repeats: Size, dim: int) -> Result:
 # ---------------------------------------------------------------- joining and splitting
 
 
-def split_directions(layout: Layout, dim: int, parts: int) -> Optional[list[Layout]]:
+def split_directions(layout: Layout, dim: int, parts: int) -> list[Layout] | None:
     """chunk(2, dim) / split(H, dim) / unbind over an axis holding directions."""
     d = norm_dim(layout, dim)
     if d is None:
@@ -579,7 +578,7 @@ def split_directions(layout: Layout, dim: int, parts: int) -> Optional[list[Layo
     return out
 
 
-def unbind(layout: Layout, dim: int) -> Optional[list[Layout]]:
+def unbind(layout: Layout, dim: int) -> list[Layout] | None:
     d = norm_dim(layout, dim)
     if d is None:
         return None

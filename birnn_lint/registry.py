@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from functools import lru_cache
-from typing import ClassVar, Optional
+from functools import cache
+from typing import ClassVar
 
 
 class Rule:
@@ -20,7 +20,7 @@ class Rule:
     name: ClassVar[str]
     summary: ClassVar[str]
     # "safe", "unsafe" or None when the rule offers no automatic fix.
-    fix_safety: ClassVar[Optional[str]] = None
+    fix_safety: ClassVar[str | None] = None
     # "check" for analysis rules; "diagnostic" for syntax/IO/internal errors.
     kind: ClassVar[str] = "check"
 
@@ -54,7 +54,7 @@ DIAGNOSTICS: tuple[type[Rule], ...] = (
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def check_rules() -> tuple[type[Rule], ...]:
     """The analysis rules, sorted by code, imported from `birnn_lint.rules`."""
     from birnn_lint import rules as package
@@ -82,7 +82,7 @@ def all_rules() -> tuple[type[Rule], ...]:
     return tuple(sorted(check_rules() + DIAGNOSTICS, key=lambda r: r.code))
 
 
-def rule_by_code(code: str) -> Optional[type[Rule]]:
+def rule_by_code(code: str) -> type[Rule] | None:
     for rule in all_rules():
         if rule.code == code:
             return rule

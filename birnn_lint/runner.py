@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from birnn_lint import cache as cache_module
 from birnn_lint.engine import check_source, internal_error_finding
@@ -27,6 +28,9 @@ from birnn_lint.source_io import SourceReadError, decode_source, read_source
 
 if TYPE_CHECKING:  # the pool's modules are imported only when a run uses one
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    # (index, findings, source, index entry for the cache or None)
+    _Outcome = tuple[int, list[Finding], str | None, list[Any] | None]
 
 # Below this much source (in bytes) a pool costs more than it saves: forking, and each
 # worker importing libcst, take ~0.2 s, which checks about this much code.
@@ -57,10 +61,6 @@ class _Task:
     size: int
     # The file's stat before it is read, when it is old enough to go in the stat index.
     stat: os.stat_result | None
-
-
-# (index, findings, source, index entry for the cache or None)
-_Outcome = tuple[int, list[Finding], Optional[str], Optional[list[Any]]]
 
 
 def _unreadable(display: str, message: str) -> Finding:
@@ -118,12 +118,6 @@ _worker_codes: frozenset[str] | None = None
 _worker_cache: cache_module.Cache | None = None
 
 
-def _init_worker(codes: frozenset[str] | None, cache_root: str | None) -> None:
-    global _worker_codes, _worker_cache
-    _worker_codes = codes
-    _worker_cache = cache_module.Cache(Path(cache_root), codes) if cache_root else None
-
-
 def _check_batch(tasks: list[_Task]) -> list[_Outcome]:
     with _rare_gc():
         return [_check_task(task, _worker_codes, _worker_cache) for task in tasks]
@@ -140,13 +134,45 @@ def _rare_gc() -> Iterator[None]:
 
 
 def _pool_context() -> Any:
-    """fork where it is the safe default (Linux): workers start in milliseconds with
-    birnn-lint already imported; elsewhere the platform's default."""
+    """fork on Linux when no other thread runs (forking a threaded process can deadlock):
+    workers start in milliseconds with birnn-lint already imported; else the default."""
     import multiprocessing
+    import threading
 
-    if sys.platform.startswith("linux"):
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
+
+
+def _init_worker(codes: frozenset[str] | None, cache_root: str | None) -> None:
+    global _worker_codes, _worker_cache
+    # Ctrl-C is the parent's to handle: it stops the workers itself, without a traceback
+    # from each of them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_codes = codes
+    _worker_cache = cache_module.Cache(Path(cache_root), codes) if cache_root else None
+
+
+def _new_pool(
+    workers: int, codes: frozenset[str] | None, cache_root: str | None
+) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(),
+        initializer=_init_worker,
+        initargs=(codes, cache_root),
+    )
+
+
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop at once (Ctrl-C, an error): drop queued work and end the running workers
+    rather than wait for their batches."""
+    # `_processes` is the executor's own table of workers; there is no public way.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _batches(tasks: list[_Task], workers: int) -> list[list[_Task]]:
@@ -171,17 +197,12 @@ def _batches(tasks: list[_Task], workers: int) -> list[list[_Task]]:
 def _run_pool(
     tasks: list[_Task], workers: int, codes: frozenset[str] | None, cache_root: str | None
 ) -> list[_Outcome]:
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     outcomes: list[_Outcome] = []
     lost: list[_Task] = []
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=_pool_context(),
-        initializer=_init_worker,
-        initargs=(codes, cache_root),
-    ) as pool:
+    pool = _new_pool(workers, codes, cache_root)
+    try:
         futures: list[tuple[Future[list[_Outcome]], list[_Task]]] = [
             (pool.submit(_check_batch, batch), batch) for batch in _batches(tasks, workers)
         ]
@@ -190,6 +211,10 @@ def _run_pool(
                 outcomes.extend(future.result())
             except BrokenProcessPool:
                 lost.extend(batch)
+    except BaseException:
+        _abandon(pool)
+        raise
+    pool.shutdown(wait=True)
     if lost:
         outcomes.extend(_rerun_alone(lost, codes, cache_root))
     return outcomes
@@ -200,7 +225,6 @@ def _rerun_alone(
 ) -> list[_Outcome]:
     """A worker died (a crash in native code, or killed for memory): rerun its files one at
     a time in a single fresh worker, so the file that kills it again is known."""
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     outcomes: list[_Outcome] = []
@@ -208,12 +232,7 @@ def _rerun_alone(
     try:
         for task in tasks:
             if pool is None:
-                pool = ProcessPoolExecutor(
-                    max_workers=1,
-                    mp_context=_pool_context(),
-                    initializer=_init_worker,
-                    initargs=(codes, cache_root),
-                )
+                pool = _new_pool(1, codes, cache_root)
             try:
                 outcomes.extend(pool.submit(_check_batch, [task]).result())
             except BrokenProcessPool as error:
@@ -221,9 +240,12 @@ def _rerun_alone(
                 pool = None
                 finding = internal_error_finding(task.display, "a worker process", error)
                 outcomes.append((task.index, [finding], None, None))
-    finally:
+    except BaseException:
         if pool is not None:
-            pool.shutdown(wait=True)
+            _abandon(pool)
+        raise
+    if pool is not None:
+        pool.shutdown(wait=True)
     return outcomes
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 _PACKAGED = Path(__file__).resolve().parent / "specs"
 _SOURCE_TREE = Path(__file__).resolve().parent.parent / "rules"
@@ -14,11 +13,11 @@ def specs_dir() -> Path:
     return _PACKAGED if _PACKAGED.is_dir() else _SOURCE_TREE
 
 
-def spec_path(code: str) -> Optional[Path]:
+def spec_path(code: str) -> Path | None:
     matches = sorted(specs_dir().glob(f"{code.upper()}-*.md"))
     return matches[0] if matches else None
 
 
-def load_spec(code: str) -> Optional[str]:
+def load_spec(code: str) -> str | None:
     path = spec_path(code)
     return path.read_text(encoding="utf-8") if path else None

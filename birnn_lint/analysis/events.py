@@ -9,7 +9,6 @@ produced, in which case it is dropped if every use of that value makes it right.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
 
 import libcst as cst
 
@@ -33,7 +32,8 @@ class Report:
     name: str
     node: cst.CSTNode
     message: str
-    fix: Optional[FixSpec] = None
+    fix: FixSpec | None = None
+    statement: cst.CSTNode | None = None
 
 
 # --------------------------------------------------------------------------- events
@@ -51,7 +51,7 @@ class ReshapeEvent:
     problem: Problem
     size_args: list[cst.Arg]
     # For order problems: index of the first of the two swapped sizes in size_args.
-    swapped_at: Optional[int] = None
+    swapped_at: int | None = None
 
 
 @dataclass
@@ -70,7 +70,7 @@ class IndexEvent:
     node: cst.Subscript
     tensor: Tensor
     items: list[object]
-    result: Union[Layout, Problem, None]
+    result: Layout | Problem | None
 
 
 @dataclass
@@ -89,9 +89,9 @@ class SplitEvent:
     node: cst.Call
     method: str
     tensor: Tensor
-    parts: Optional[int]
-    dim: Optional[int]
-    dim_arg: Optional[cst.Arg]
+    parts: int | None
+    dim: int | None
+    dim_arg: cst.Arg | None
     split_size_is_hidden: bool = False
 
 
@@ -106,13 +106,13 @@ class InitialStateEvent:
     which: str  # "h_0" | "c_0"
     # How the layer's input is laid out, when the input is a plain name: its name and
     # the version of the binding read.
-    input_name: Optional[str] = None
-    input_version: Optional[int] = None
+    input_name: str | None = None
+    input_version: int | None = None
 
 
-Event = Union[
-    ReshapeEvent, SliceOrderEvent, IndexEvent, TupleIndexEvent, SplitEvent, InitialStateEvent
-]
+Event = (
+    ReshapeEvent | SliceOrderEvent | IndexEvent | TupleIndexEvent | SplitEvent | InitialStateEvent
+)
 
 
 @dataclass
@@ -120,9 +120,9 @@ class RuleContext:
     """What a rule may ask while handling an event."""
 
     module: cst.Module
-    reports: list[tuple[Report, Optional[str]]] = field(default_factory=list)
+    reports: list[tuple[Report, str | None]] = field(default_factory=list)
     # Resolved on first use: most files never need a fix that names torch.
-    _torch: Optional[tuple[str, Optional[Edit]]] = None
+    _torch: tuple[str, Edit | None] | None = None
 
     @property
     def torch(self) -> str:
@@ -134,7 +134,7 @@ class RuleContext:
         return self._torch[0]
 
     @property
-    def torch_import(self) -> Optional[Edit]:
+    def torch_import(self) -> Edit | None:
         """The edit adding `import torch`, when a fix used `torch` and the file lacks it."""
         return self._torch[1] if self._torch is not None else None
 
@@ -146,8 +146,8 @@ class RuleContext:
         rule: type,
         node: cst.CSTNode,
         message: str,
-        fix: Optional[FixSpec] = None,
-        defer: Optional[str] = None,
+        fix: FixSpec | None = None,
+        defer: str | None = None,
     ) -> None:
         """Report now, or with `defer` set to a cancel condition ("join": dropped when
         the value is joined with its other direction; "forward-half" / "backward-half":

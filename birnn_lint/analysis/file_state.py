@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -47,13 +47,11 @@ class FileState:
         self.context = context
         self.layer_classes = LAYER_CLASSES
         self.layers: list[LayerInfo] = []
-        self._layer_by_call: dict[cst.Call, Optional[LayerInfo]] = {}
+        self._layer_by_call: dict[cst.Call, LayerInfo | None] = {}
         self._binding_names: dict[cst.Call, str] = {}
-        self._scopes: dict[
-            cst.CSTNode, tuple[Optional[cst.FunctionDef], Optional[cst.ClassDef]]
-        ] = {}
+        self._scopes: dict[cst.CSTNode, tuple[cst.FunctionDef | None, cst.ClassDef | None]] = {}
         self._deferred: dict[cst.CSTNode, list[Pending]] = {}
-        self._constants: dict[tuple[int, str], Optional[int]] = {}
+        self._constants: dict[tuple[int, str], int | None] = {}
         self._aliases: set[str] = set()
         self._class_layers: dict[cst.ClassDef, dict[str, LayerInfo]] = {}
         self._index_scopes(module, None, None)
@@ -63,11 +61,11 @@ class FileState:
     def _index_scopes(
         self,
         node: cst.CSTNode,
-        function: Optional[cst.FunctionDef],
-        klass: Optional[cst.ClassDef],
+        function: cst.FunctionDef | None,
+        klass: cst.ClassDef | None,
     ) -> None:
         """Record each function's class and each constructor call's scope and binding."""
-        stack: list[tuple[cst.CSTNode, Optional[cst.FunctionDef], Optional[cst.ClassDef]]] = [
+        stack: list[tuple[cst.CSTNode, cst.FunctionDef | None, cst.ClassDef | None]] = [
             (node, function, klass)
         ]
         while stack:
@@ -95,7 +93,7 @@ class FileState:
                     self._binding_names[value] = code(targets[0])
             stack.extend((child, fn, kl) for child in current.children)
 
-    def qualified(self, node: cst.CSTNode) -> Optional[str]:
+    def qualified(self, node: cst.CSTNode) -> str | None:
         """The torch name `node` refers to (`nn.LSTM` -> "torch.nn.LSTM"), else None.
 
         Only names whose last part is one the analysis knows are resolved: qualified
@@ -124,12 +122,12 @@ class FileState:
     def functions(self) -> list[cst.FunctionDef]:
         return [n for n in self._scopes if isinstance(n, cst.FunctionDef)]
 
-    def class_of(self, function: cst.FunctionDef) -> Optional[cst.ClassDef]:
+    def class_of(self, function: cst.FunctionDef) -> cst.ClassDef | None:
         return self._scopes.get(function, (None, None))[1]
 
     # ---------------------------------------------------------------- layers
 
-    def layer_for_call(self, call: cst.Call, scope_node: cst.CSTNode) -> Optional[LayerInfo]:
+    def layer_for_call(self, call: cst.Call, scope_node: cst.CSTNode) -> LayerInfo | None:
         if call in self._layer_by_call:
             return self._layer_by_call[call]
         kind = self.layer_classes[self.qualified(call.func) or ""]
@@ -191,7 +189,7 @@ class FileState:
                             found[name] = layer
         return found
 
-    def class_constant(self, scope_node: cst.CSTNode, text: str) -> Optional[int]:
+    def class_constant(self, scope_node: cst.CSTNode, text: str) -> int | None:
         """The integer a `self.x` holds when the class assigns it once, to a constant."""
         if not text.startswith("self.") or text.count(".") != 1:
             return None
@@ -218,6 +216,7 @@ class FileState:
         new = self.context.reports[before:]
         del self.context.reports[before:]
         for report, defer in new:
+            report.statement = interp.current_statement
             if defer is None:
                 self.findings.append(report)
             else:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Union
 
 import libcst as cst
 
@@ -23,7 +22,6 @@ from birnn_lint.analysis.values import (
     STATE_C,
     STATE_H,
     UNKNOWN,
-    InputValue,
     LayerInfo,
     LayerRef,
     NewTensor,
@@ -33,7 +31,6 @@ from birnn_lint.analysis.values import (
     SizeValue,
     Tensor,
     TupleValue,
-    Unknown,
     Value,
 )
 from birnn_lint.layout import WILD, Layout, Problem, Size
@@ -89,7 +86,7 @@ class Env:
         self.versions[name] = self.versions.get(name, 0) + 1
 
 
-def _merge_value(a: Optional[Value], b: Optional[Value]) -> Value:
+def _merge_value(a: Value | None, b: Value | None) -> Value:
     if a is b and a is not None:
         return a
     if isinstance(a, Tensor) and isinstance(b, Tensor):
@@ -126,6 +123,8 @@ class Interpreter:
         self.env = env
         self.pendings: list[Pending] = []
         self.returned = False
+        # The statement being interpreted: a finding's fix edits must stay inside it.
+        self.current_statement: cst.CSTNode = scope_node
 
     # ------------------------------------------------------------------ statements
 
@@ -134,6 +133,7 @@ class Interpreter:
             self.statement(stmt)
 
     def statement(self, stmt: cst.CSTNode) -> None:
+        self.current_statement = stmt
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 self.small_statement(small)
@@ -192,6 +192,7 @@ class Interpreter:
                     self.use(self.expr(child))
 
     def if_statement(self, stmt: cst.If) -> None:
+        self.current_statement = stmt
         self.use(self.expr(stmt.test))
         guard = self.guard(stmt.test)
         before = self.env
@@ -233,7 +234,8 @@ class Interpreter:
             self.use(value)
         return UNKNOWN
 
-    def loop(self, stmt: Union[cst.For, cst.While]) -> None:
+    def loop(self, stmt: cst.For | cst.While) -> None:
+        self.current_statement = stmt
         if isinstance(stmt, cst.For):
             self.use(self.expr(stmt.iter))
             self.bind(stmt.target, UNKNOWN)
@@ -247,7 +249,7 @@ class Interpreter:
 
     # ------------------------------------------------------------------ guards
 
-    def guard(self, test: cst.BaseExpression) -> Optional[tuple[str, object, bool]]:
+    def guard(self, test: cst.BaseExpression) -> tuple[str, object, bool] | None:
         """("isinstance-tuple", name, positive) or ("bidirectional", layers, positive)."""
         positive = True
         while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
@@ -336,7 +338,7 @@ class Interpreter:
     def bind(self, target: cst.BaseExpression, value: Value) -> None:
         if isinstance(target, (cst.Tuple, cst.List)):
             elements = [e for e in target.elements]
-            items: Optional[list[Value]] = None
+            items: list[Value] | None = None
             if isinstance(value, TupleValue) and len(value.items) == len(elements):
                 items = value.items
             elif isinstance(value, ShapeValue) and len(value.sizes) == len(elements):
@@ -511,7 +513,7 @@ class Interpreter:
 
     # ------------------------------------------------------------------ sizes
 
-    def size_of(self, node: cst.BaseExpression, tensor: Optional[Tensor] = None):
+    def size_of(self, node: cst.BaseExpression, tensor: Tensor | None = None):
         """The size an expression denotes: a Size, WILD for -1, or None if unknown."""
         ok, value = literal(node)
         if ok:
@@ -628,13 +630,13 @@ class Interpreter:
         first = node.slice[0].slice
         return isinstance(first, cst.Slice) and first.lower is None
 
-    def single_int(self, node: cst.Subscript) -> Optional[int]:
+    def single_int(self, node: cst.Subscript) -> int | None:
         if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
             return None
         ok, value = literal(node.slice[0].slice.value)
         return value if ok and isinstance(value, int) and not isinstance(value, bool) else None
 
-    def index_items(self, node: cst.Subscript, tensor: Tensor) -> Optional[list[object]]:
+    def index_items(self, node: cst.Subscript, tensor: Tensor) -> list[object] | None:
         items: list[object] = []
         for element in node.slice:
             part = element.slice
@@ -669,8 +671,8 @@ class Interpreter:
         size = self.size_of(value.left, tensor)
         return isinstance(size, Size) and size == tensor.layer.layers_size and not size.is_one
 
-    def slice_item(self, part: cst.Slice, tensor: Tensor) -> Optional[lay.Slice]:
-        def bound(expr: Optional[cst.BaseExpression]) -> tuple[Optional[Size], bool, bool]:
+    def slice_item(self, part: cst.Slice, tensor: Tensor) -> lay.Slice | None:
+        def bound(expr: cst.BaseExpression | None) -> tuple[Size | None, bool, bool]:
             if expr is None:
                 return None, False, True
             ok, value = literal(expr)
@@ -743,7 +745,7 @@ class Interpreter:
             return SizeValue(self.normalize(Size.of(symbol)), node)
         return UNKNOWN
 
-    def derived(self, base: Tensor, result: Union[Layout, Problem, None]) -> Value:
+    def derived(self, base: Tensor, result: Layout | Problem | None) -> Value:
         if not isinstance(result, Layout):
             self.use(base)
             return UNKNOWN
@@ -755,7 +757,7 @@ class Interpreter:
             if isinstance(value, Tensor):
                 value.pending.append(pending)
 
-    def int_arg(self, args: Sequence[cst.Arg], position: int, keyword: str) -> Optional[int]:
+    def int_arg(self, args: Sequence[cst.Arg], position: int, keyword: str) -> int | None:
         arg = _arg(args, position, keyword)
         if arg is None:
             return None
@@ -882,7 +884,7 @@ class Interpreter:
         method: str,
         receiver_node: cst.BaseExpression,
         tensor: Tensor,
-        result: Union[Layout, Problem, None],
+        result: Layout | Problem | None,
         size_args: list[cst.Arg],
         targets: list[object],
     ) -> Value:
@@ -909,11 +911,11 @@ class Interpreter:
                 return UNKNOWN
             return TupleValue([tensor.derive(p) for p in parts])
         dim_arg = _arg(args, 1, "dim")
-        d: Optional[int] = 0
+        d: int | None = 0
         if dim_arg is not None:
             ok, value = literal(dim_arg.value)
             d = value if ok and isinstance(value, int) else None
-        n_parts: Optional[int] = None
+        n_parts: int | None = None
         split_is_hidden = False
         if first is not None:
             if method == "chunk":
@@ -936,13 +938,13 @@ class Interpreter:
             return UNKNOWN
         return TupleValue([tensor.derive(p) for p in parts])
 
-    def unbind_values(self, tensor: Tensor, dim: int, count: int) -> Optional[list[Value]]:
+    def unbind_values(self, tensor: Tensor, dim: int, count: int) -> list[Value] | None:
         parts = lay.unbind(tensor.layout, dim)
         if parts is None or len(parts) != count:
             return None
         return [tensor.derive(p) for p in parts]
 
-    def join(self, parts: list[Value], dim: int = -1, stack: bool = False) -> Optional[Value]:
+    def join(self, parts: list[Value], dim: int = -1, stack: bool = False) -> Value | None:
         """Two direction halves joined: the findings held on the halves are cancelled."""
         if len(parts) != 2 or not all(isinstance(p, Tensor) for p in parts):
             return None
@@ -967,7 +969,7 @@ class Interpreter:
             p.used = True
         return UNKNOWN
 
-    def torch_function(self, node: cst.Call, qname: str) -> Optional[Value]:
+    def torch_function(self, node: cst.Call, qname: str) -> Value | None:
         args = list(node.args)
         short = qname.rsplit(".", 1)[-1]
         if qname in ("torch.cat", "torch.concat", "torch.concatenate", "torch.stack"):
@@ -1069,10 +1071,10 @@ class Interpreter:
         reads = [self.axis_read(n) for n in size_nodes]
         return NewTensor(node, size_nodes, sizes, reads, fill)
 
-    def axis_read(self, node: cst.BaseExpression) -> Optional[tuple[str, int, int, cst.Integer]]:
+    def axis_read(self, node: cst.BaseExpression) -> tuple[str, int, int, cst.Integer] | None:
         """`x.size(k)`, `x.shape[k]` or `x.size()[k]`: (x, its binding version, k, k's node)."""
-        owner: Optional[cst.BaseExpression] = None
-        axis: Optional[cst.BaseExpression] = None
+        owner: cst.BaseExpression | None = None
+        axis: cst.BaseExpression | None = None
         if (
             isinstance(node, cst.Call)
             and isinstance(node.func, cst.Attribute)
@@ -1127,7 +1129,7 @@ class Interpreter:
         if hx_value is not None:
             states = hx_value.items if isinstance(hx_value, TupleValue) else [hx_value]
             names = ["h_0", "c_0"]
-            for which, state in zip(names, states):
+            for which, state in zip(names, states, strict=False):
                 if isinstance(state, NewTensor):
                     # The input's axes are known now: re-read sizes such as x.size(0).
                     state.sizes = [
@@ -1177,7 +1179,7 @@ class _Lost(Exception):
     pass
 
 
-def _arg(args: Sequence[cst.Arg], position: int, keyword: str) -> Optional[cst.Arg]:
+def _arg(args: Sequence[cst.Arg], position: int, keyword: str) -> cst.Arg | None:
     for arg in args:
         if arg.keyword is not None and arg.keyword.value == keyword:
             return arg

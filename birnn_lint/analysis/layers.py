@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Optional
 
 import libcst as cst
 
@@ -16,36 +15,12 @@ LAYER_CLASSES = {
     for prefix in ("torch.nn", "torch.nn.modules.rnn", "torch.nn.modules")
 }
 
+_GRU_ARGS = "input_size hidden_size num_layers bias batch_first dropout bidirectional".split()
+# Positional order of each constructor's settings (nn.RNN takes `nonlinearity` 4th).
 _POSITIONAL = {
-    "RNN": [
-        "input_size",
-        "hidden_size",
-        "num_layers",
-        "nonlinearity",
-        "bias",
-        "batch_first",
-        "dropout",
-        "bidirectional",
-    ],
-    "GRU": [
-        "input_size",
-        "hidden_size",
-        "num_layers",
-        "bias",
-        "batch_first",
-        "dropout",
-        "bidirectional",
-    ],
-    "LSTM": [
-        "input_size",
-        "hidden_size",
-        "num_layers",
-        "bias",
-        "batch_first",
-        "dropout",
-        "bidirectional",
-        "proj_size",
-    ],
+    "RNN": _GRU_ARGS[:3] + ["nonlinearity"] + _GRU_ARGS[3:],
+    "GRU": _GRU_ARGS,
+    "LSTM": _GRU_ARGS + ["proj_size"],
 }
 _DEFAULTS = {"num_layers": 1, "batch_first": False, "bidirectional": False, "proj_size": 0}
 
@@ -75,8 +50,8 @@ class Scope:
     names its arguments use."""
 
     module: cst.Module
-    function: Optional[cst.FunctionDef] = None
-    klass: Optional[cst.ClassDef] = None
+    function: cst.FunctionDef | None = None
+    klass: cst.ClassDef | None = None
 
 
 def walk(node: cst.CSTNode, into_defs: bool = False) -> Iterator[cst.CSTNode]:
@@ -101,7 +76,9 @@ def assignments_in(node: cst.CSTNode, target_code: str) -> list[cst.BaseExpressi
                 if code(t.target) == target_code:
                     found.append(sub.value)
                 elif isinstance(t.target, (cst.Tuple, cst.List)) and any(
-                    code(n) == target_code for n in walk(t.target) if isinstance(n, cst.BaseExpression)
+                    code(n) == target_code
+                    for n in walk(t.target)
+                    if isinstance(n, cst.BaseExpression)
                 ):
                     found.append(cst.Name("__unpacked__"))  # unknowable
         elif isinstance(sub, cst.AnnAssign) and sub.value is not None:
@@ -201,9 +178,7 @@ class SettingResolver:
         return Setting(None, text, True, carriers)
 
 
-def read_config(
-    call: cst.Call, kind: str, resolver: SettingResolver
-) -> Optional[dict[str, Setting]]:
+def read_config(call: cst.Call, kind: str, resolver: SettingResolver) -> dict[str, Setting] | None:
     """The constructor's settings by name; None when the call cannot be read
     (a `*args` splat before the settings we need)."""
     given: dict[str, cst.BaseExpression] = {}
@@ -236,7 +211,7 @@ def read_config(
 
 def make_layer(
     call: cst.Call, kind: str, name: str, resolver: SettingResolver, ident: int
-) -> Optional[LayerInfo]:
+) -> LayerInfo | None:
     settings = read_config(call, kind, resolver)
     if settings is None:
         return None

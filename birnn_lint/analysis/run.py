@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from typing import Optional
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider
@@ -20,7 +19,6 @@ from birnn_lint.analysis.values import LayerRef
 from birnn_lint.engine import internal_error_finding, syntax_error_finding
 from birnn_lint.findings import Edit, Finding, Fix, Position
 from birnn_lint.registry import check_rules
-
 
 _ONE_LINE = re.compile(r"\s*[\r\n]\s*")
 
@@ -56,7 +54,7 @@ def parse_failure(source: str, filename: str) -> list[Finding]:
     return []
 
 
-def analyze(source: str, filename: str, codes: Optional[Collection[str]]) -> list[Finding]:
+def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[Finding]:
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError):
@@ -119,7 +117,7 @@ def _position(positions, node: cst.CSTNode) -> tuple[Position, Position]:
 
 
 def _findings(
-    reports: list[ev.Report], positions, filename: str, import_edit: Optional[Edit]
+    reports: list[ev.Report], positions, filename: str, import_edit: Edit | None
 ) -> list[Finding]:
     from birnn_lint.registry import rule_by_code
 
@@ -141,6 +139,9 @@ def _findings(
                 edits.insert(0, import_edit)
             fix = Fix(report.fix.applicability, report.fix.message, tuple(edits))  # type: ignore[arg-type]
         rule = rule_by_code(report.code)
+        statement = None
+        if report.statement is not None and not isinstance(report.statement, cst.Module):
+            statement = _position(positions, report.statement)
         out.append(
             Finding(
                 code=report.code,
@@ -151,6 +152,7 @@ def _findings(
                 location=start,
                 end_location=end,
                 fix=fix,
+                statement=statement,
             )
         )
     return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
 
 import libcst as cst
 
@@ -78,7 +77,7 @@ class LayerInfo:
                 out[symbol] = setting.value
         return out
 
-    def numeric(self, size: Size) -> Optional[int]:
+    def numeric(self, size: Size) -> int | None:
         """The size as a number when every symbol in it is a known setting."""
         known = self.known_values()
         value = size.coef
@@ -105,7 +104,7 @@ class LayerInfo:
     def may_be_bidirectional(self) -> bool:
         return self.bidirectional.configurable or self.bidirectional.value is True
 
-    def is_batch_first(self) -> Optional[bool]:
+    def is_batch_first(self) -> bool | None:
         if self.batch_first.configurable:
             return None
         return bool(self.batch_first.value)
@@ -151,7 +150,7 @@ class Tensor:
     layout: Layout
     directions: int
     padded: bool = False  # from pad_packed_sequence
-    lengths_name: Optional[str] = None  # the name pad_packed_sequence's lengths were bound to
+    lengths_name: str | None = None  # the name pad_packed_sequence's lengths were bound to
     pending: list[Pending] = field(default_factory=list)
 
     def derive(self, layout: Layout, keep_pending: bool = True) -> Tensor:
@@ -171,7 +170,7 @@ class TupleValue:
     items: list[Value]
     # "lstm-state" for (h_n, c_n); "result" for (output, state); "" otherwise.
     tag: str = ""
-    layer: Optional[LayerInfo] = None
+    layer: LayerInfo | None = None
 
 
 @dataclass
@@ -183,21 +182,21 @@ class LayerRef:
 class PackedValue:
     """A PackedSequence: made by pack_padded_sequence, or a layer's packed output."""
 
-    output_of: Optional[LayerInfo] = None
+    output_of: LayerInfo | None = None
     directions: int = 1
 
 
 @dataclass
 class SizeValue:
     size: Size
-    node: Optional[cst.CSTNode] = None
+    node: cst.CSTNode | None = None
 
 
 @dataclass
 class ShapeValue:
     """`t.shape` / `t.size()` of a tracked tensor or of a layer's input."""
 
-    sizes: list[Optional[Size]]
+    sizes: list[Size | None]
 
 
 @dataclass
@@ -213,10 +212,10 @@ class NewTensor:
 
     node: cst.Call
     size_nodes: list[cst.BaseExpression]
-    sizes: list[Optional[Size]]
+    sizes: list[Size | None]
     # Per size: (name, version of its binding, axis, the axis literal) for `x.size(k)` /
     # `x.shape[k]`, so that a rule can tell which axis of the layer's input was read.
-    reads: list[Optional[tuple[str, int, int, cst.Integer]]]
+    reads: list[tuple[str, int, int, cst.Integer] | None]
     fill: str  # "zeros", "randn", ...
 
 
@@ -226,14 +225,14 @@ class Unknown:
 
 UNKNOWN = Unknown()
 
-Value = Union[
-    Tensor,
-    TupleValue,
-    LayerRef,
-    PackedValue,
-    SizeValue,
-    ShapeValue,
-    InputValue,
-    NewTensor,
-    Unknown,
-]
+Value = (
+    Tensor
+    | TupleValue
+    | LayerRef
+    | PackedValue
+    | SizeValue
+    | ShapeValue
+    | InputValue
+    | NewTensor
+    | Unknown
+)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.events import FixSpec, RuleContext
+from birnn_lint.analysis.events import FixSpec, ReshapeEvent, RuleContext
 from birnn_lint.analysis.layers import literal
 from birnn_lint.analysis.values import STATE_C, STATE_H, LayerInfo, Tensor
 from birnn_lint.layout import Size
@@ -73,6 +71,15 @@ def is_colon(element: cst.SubscriptElement) -> bool:
     )
 
 
+def order_fix(event: ReshapeEvent, ctx: RuleContext, what: str) -> FixSpec | None:
+    """The fix of a reshape that splits two factors in swapped order."""
+    if event.swapped_at is None:
+        return None
+    return swap_sizes_fix(
+        ctx, event.node, event.receiver, event.method, event.size_args, event.swapped_at, what
+    )
+
+
 def swap_sizes_fix(
     ctx: RuleContext,
     node: cst.Call,
@@ -81,7 +88,7 @@ def swap_sizes_fix(
     size_args: list[cst.Arg],
     at: int,
     what: str,
-) -> Optional[FixSpec]:
+) -> FixSpec | None:
     """`t.view(a, D, L, b)` -> `t.view(a, L, D, b).transpose(1, 2)`: the right split, then
     the axes put back in the order the code downstream expects."""
     if at + 1 >= len(size_args):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from birnn_lint.analysis.events import FixSpec, ReshapeEvent, RuleContext, SliceOrderEvent
 from birnn_lint.registry import Rule
-from birnn_lint.rules._common import is_state, state_name, subject, swap_sizes_fix, when
+from birnn_lint.rules._common import is_state, order_fix, state_name, subject, when
 
 
 class HiddenDirectionLayerOrder(Rule):
@@ -24,17 +24,7 @@ class HiddenDirectionLayerOrder(Rule):
         tensor = event.tensor
         if event.problem.kind != "direction-layer-order" or tensor.role not in ("h_n", "c_n"):
             return
-        fix = None
-        if event.swapped_at is not None:
-            fix = swap_sizes_fix(
-                ctx,
-                event.node,
-                event.receiver,
-                event.method,
-                event.size_args,
-                event.swapped_at,
-                "(layers, directions)",
-            )
+        fix = order_fix(event, ctx, "(layers, directions)")
         name = state_name(tensor)
         ctx.report(
             type(self),

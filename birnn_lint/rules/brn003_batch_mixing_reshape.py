@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from birnn_lint import layout as lay
 from birnn_lint.analysis.events import FixSpec, ReshapeEvent, RuleContext
 from birnn_lint.registry import Rule
@@ -51,7 +49,7 @@ class BatchMixingReshape(Rule):
         )
 
     @staticmethod
-    def _fix(event: ReshapeEvent, ctx: RuleContext, batch_axis: int) -> Optional[FixSpec]:
+    def _fix(event: ReshapeEvent, ctx: RuleContext, batch_axis: int) -> FixSpec | None:
         axis = event.tensor.layout.axes[batch_axis]
         if [f.kind for f in lay.live(axis)] != [lay.BATCH] or batch_axis == 0:
             return None

@@ -14,7 +14,6 @@ from birnn_lint.rules._common import (
     same_size,
     state_name,
     subject,
-    when,
 )
 
 

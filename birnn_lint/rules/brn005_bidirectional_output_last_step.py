@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from birnn_lint import layout as lay
 from birnn_lint.analysis.events import FixSpec, IndexEvent, RuleContext
 from birnn_lint.analysis.values import OUTPUT
@@ -11,7 +9,7 @@ from birnn_lint.registry import Rule
 from birnn_lint.rules._common import hidden_code, subject, when
 
 
-def time_step_read(event: IndexEvent) -> Optional[str]:
+def time_step_read(event: IndexEvent) -> str | None:
     """ "last" / "first" when the index picks one time step of a full output."""
     tensor = event.tensor
     if tensor.role != OUTPUT or tensor.layout.fixed or not isinstance(event.result, lay.Layout):

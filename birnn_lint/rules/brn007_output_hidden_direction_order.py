@@ -5,7 +5,7 @@ from __future__ import annotations
 from birnn_lint.analysis.events import ReshapeEvent, RuleContext
 from birnn_lint.analysis.values import OUTPUT
 from birnn_lint.registry import Rule
-from birnn_lint.rules._common import subject, swap_sizes_fix, when
+from birnn_lint.rules._common import order_fix, subject, when
 
 
 class OutputHiddenDirectionOrder(Rule):
@@ -19,17 +19,7 @@ class OutputHiddenDirectionOrder(Rule):
         tensor = event.tensor
         if event.problem.kind != "hidden-direction-order" or tensor.role != OUTPUT:
             return
-        fix = None
-        if event.swapped_at is not None:
-            fix = swap_sizes_fix(
-                ctx,
-                event.node,
-                event.receiver,
-                event.method,
-                event.size_args,
-                event.swapped_at,
-                "(directions, hidden)",
-            )
+        fix = order_fix(event, ctx, "(directions, hidden)")
         ctx.report(
             type(self),
             event.node,

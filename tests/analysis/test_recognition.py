@@ -188,7 +188,10 @@ def test_fix_uses_the_torch_alias_and_imports_when_missing():
 
 
 def test_positions_are_one_based():
-    src = "from torch import nn\nrnn = nn.GRU(8, 16, bidirectional=True)\nout, h = rnn(x)\nlast = h[-1]\n"
+    src = (
+        "from torch import nn\nrnn = nn.GRU(8, 16, bidirectional=True)\n"
+        "out, h = rnn(x)\nlast = h[-1]\n"
+    )
     (finding,) = check_source(src, "p.py")
     assert (finding.location.row, finding.location.column) == (4, 8)
     assert (finding.end_location.row, finding.end_location.column) == (4, 13)
@@ -210,3 +213,15 @@ def test_code_after_a_returning_bidirectional_branch_is_the_unidirectional_case(
             return h[-1]
     """
     assert codes(src) == []
+
+
+def test_finding_carries_its_statement_and_fix_edits_lie_inside_it():
+    src = (
+        "import torch\nfrom torch import nn\nrnn = nn.GRU(8, 16, bidirectional=True)\n"
+        "out, h = rnn(x)\nif True:\n    last = self_fc(\n        h[-1]\n    )\n"
+    )
+    (finding,) = check_source(src, "s.py")
+    start, end = finding.statement
+    assert (start.row, end.row) == (6, 8)
+    for edit in finding.fix.edits:
+        assert start <= edit.location and edit.end_location <= end

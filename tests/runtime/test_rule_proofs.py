@@ -54,6 +54,13 @@ def _lines(findings: list[Finding]) -> str:
     return "; ".join(f"{f.code} {f.location.row}:{f.location.column} {f.message}" for f in findings)
 
 
+def _inferred(config: Config) -> str:
+    """How a message must describe the example's layer: what the module really is."""
+    directions = "bidirectional" if config.bidirectional else "unidirectional"
+    layout = ", batch_first=True" if config.batch_first else ""
+    return f"`rnn` ({config.kind}, {directions}, num_layers={config.num_layers}{layout}):"
+
+
 @pytest.mark.parametrize(("code", "config"), CASES)
 def test_flagged_example_and_its_fix(code: str, config: Config) -> None:
     spec = _spec(code)
@@ -64,6 +71,8 @@ def test_flagged_example_and_its_fix(code: str, config: Config) -> None:
 
     found = [f for f in _findings(flagged) if f.code == code]
     assert bool(found) == wrong, f"{where}: findings {_lines(found)}\n{flagged}"
+    for finding in found:
+        assert finding.message.startswith(_inferred(config)), f"{where}: {finding.message}"
 
     run = run_example(flagged, proof)
     truth = truth_of(run, proof)
