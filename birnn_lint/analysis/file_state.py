@@ -18,7 +18,7 @@ from birnn_lint.analysis.layers import (
     code,
     make_layer,
 )
-from birnn_lint.analysis.values import LayerInfo, Pending
+from birnn_lint.analysis.values import LayerInfo, LayerRef, Pending
 
 _LAYER_WORD = re.compile(r"RNN|GRU|LSTM")
 # Last parts of the torch functions the interpreter models.
@@ -30,7 +30,7 @@ INTERESTING_NAMES = frozenset(
 )
 
 if TYPE_CHECKING:
-    from birnn_lint.analysis.interpreter import Interpreter
+    from birnn_lint.analysis.interpreter import Env, Interpreter
 
 
 class FileState:
@@ -54,6 +54,7 @@ class FileState:
         self._constants: dict[tuple[int, str], int | None] = {}
         self._aliases: set[str] = set()
         self._class_layers: dict[cst.ClassDef, dict[str, LayerInfo]] = {}
+        self._module_layers: dict[str, LayerInfo] | None = None
         self._index_scopes(module, None, None)
 
     # ---------------------------------------------------------------- structure
@@ -124,6 +125,33 @@ class FileState:
 
     def class_of(self, function: cst.FunctionDef) -> cst.ClassDef | None:
         return self._scopes.get(function, (None, None))[1]
+
+    def method(self, scope_node: cst.CSTNode, name: str) -> cst.FunctionDef | None:
+        """The method `name` of the class `scope_node` is a method of."""
+        if not isinstance(scope_node, cst.FunctionDef):
+            return None
+        klass = self.class_of(scope_node)
+        if klass is None:
+            return None
+        found = [
+            s for s in klass.body.body if isinstance(s, cst.FunctionDef) and s.name.value == name
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def method_env(self, function: cst.FunctionDef) -> Env:
+        """A fresh environment for a body: the module's and the class's layers bound."""
+        from birnn_lint.analysis.interpreter import Env
+
+        env = Env()
+        if self._module_layers is None:
+            self._module_layers = self.module_layers()
+        for name, layer in self._module_layers.items():
+            env.values[name] = LayerRef(layer)
+        klass = self.class_of(function)
+        if klass is not None:
+            for name, layer in self.class_layers(klass).items():
+                env.values[name] = LayerRef(layer)
+        return env
 
     # ---------------------------------------------------------------- layers
 

@@ -117,8 +117,12 @@ def merge(envs: Sequence[Env]) -> Env:
 class Interpreter:
     """Interprets one body. `file` supplies qualified names, layers and the rules."""
 
-    def __init__(self, file: FileState, scope_node: cst.CSTNode, env: Env) -> None:
+    def __init__(
+        self, file: FileState, scope_node: cst.CSTNode, env: Env, depth: int = 0
+    ) -> None:
         self.file = file
+        self.depth = depth
+        self.return_values: list[Value] = []
         self.scope_node = scope_node
         self.env = env
         self.pendings: list[Pending] = []
@@ -181,8 +185,10 @@ class Interpreter:
         elif isinstance(small, cst.Expr):
             self.use(self.expr(small.value))
         elif isinstance(small, cst.Return):
-            if small.value is not None:
-                self.use(self.expr(small.value))
+            value = self.expr(small.value) if small.value is not None else UNKNOWN
+            self.return_values.append(value)
+            if not isinstance(value, (NewTensor, TupleValue)):
+                self.use(value)
             self.returned = True
         elif isinstance(small, cst.Raise):
             self.returned = True
@@ -717,6 +723,14 @@ class Interpreter:
                 return self.layer_call(node, receiver.layer)
             if method in NEW_TENSOR_METHODS and qname is None:
                 return self.new_tensor(node, NEW_TENSOR_METHODS[method], node.args)
+            if isinstance(receiver, NewTensor) and method in TRANSPARENT_METHODS:
+                for arg in node.args:  # torch.zeros(...).to(device)
+                    self.use(self.expr(arg.value))
+                return receiver
+            if isinstance(func.value, cst.Name) and func.value.value == "self":
+                returned = self.inline_method(node, method)
+                if returned is not None:
+                    return returned
             if method in ("size", "dim") and isinstance(func.value, cst.Name):
                 return self.size_call(node, func.value.value, receiver)
             if qname is None:
@@ -732,6 +746,22 @@ class Interpreter:
         for arg in node.args:
             self.use(self.expr(arg.value))
         return UNKNOWN
+
+    def inline_method(self, node: cst.Call, name: str) -> Value | None:
+        """`self.init_hidden(batch)`: what a method of the same class returns, when it
+        returns one thing (such as a freshly built initial state). One level deep."""
+        method = self.file.method(self.scope_node, name)
+        if method is None or self.depth >= 1 or method is self.scope_node:
+            return None
+        for arg in node.args:
+            self.use(self.expr(arg.value))
+        inner = Interpreter(self.file, method, self.file.method_env(method), depth=self.depth + 1)
+        inner.run_block(method.body.body)
+        self.file.settle(inner.pendings)
+        if len(inner.return_values) != 1:
+            return UNKNOWN
+        value = inner.return_values[0]
+        return value if isinstance(value, (NewTensor, TupleValue, LayerRef)) else UNKNOWN
 
     def size_call(self, node: cst.Call, name: str, receiver: Value) -> Value:
         if isinstance(receiver, Tensor):

@@ -15,7 +15,6 @@ from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProv
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.interpreter import Env, Interpreter
-from birnn_lint.analysis.values import LayerRef
 from birnn_lint.engine import internal_error_finding, syntax_error_finding
 from birnn_lint.findings import Edit, Finding, Fix, Position
 from birnn_lint.registry import check_rules
@@ -95,17 +94,9 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
 
 def _bodies(state: FileState):
     """The module's top level, then every function, each with the layers it can see."""
-    module_layers = state.module_layers()
     yield state.module, Env()
     for function in state.functions():
-        env = Env()
-        for name, layer in module_layers.items():
-            env.values[name] = LayerRef(layer)
-        klass = state.class_of(function)
-        if klass is not None:
-            for name, layer in state.class_layers(klass).items():
-                env.values[name] = LayerRef(layer)
-        yield function, env
+        yield function, state.method_env(function)
 
 
 def _position(positions, node: cst.CSTNode) -> tuple[Position, Position]:

@@ -98,8 +98,19 @@ class LayerInfo:
         return Size(value)
 
     def show(self, size: Size) -> str:
+        """A size as the code spells it: `num_layers * 2`, or a number when known."""
         number = self.numeric(size)
-        return str(number) if number is not None else str(size)
+        if number is not None:
+            return str(number)
+        texts = {
+            f"L#{self.ident}": self.num_layers.text,
+            f"H#{self.ident}": self.hidden_size.text,
+            f"P#{self.ident}": self.proj_size.text,
+        }
+        parts = [texts.get(s, s.split("#")[0]) for s in size.syms]
+        if size.coef != 1:
+            parts.append(str(size.coef))
+        return " * ".join(parts)
 
     def may_be_bidirectional(self) -> bool:
         return self.bidirectional.configurable or self.bidirectional.value is True

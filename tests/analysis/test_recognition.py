@@ -225,3 +225,35 @@ def test_finding_carries_its_statement_and_fix_edits_lie_inside_it():
     assert (start.row, end.row) == (6, 8)
     for edit in finding.fix.edits:
         assert start <= edit.location and edit.end_location <= end
+
+
+TUTORIAL = """
+import torch
+import torch.nn as nn
+
+class BiLSTM(nn.Module):
+    def __init__(self, input_size, hidden_size, num_layers, num_classes):
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.lstm = nn.LSTM(input_size, hidden_size, num_layers, batch_first=True,
+                            bidirectional=True)
+
+    def init_hidden(self, batch_size):
+        return (torch.zeros(self.num_layers, batch_size, self.hidden_size),
+                torch.zeros(self.num_layers * 2, batch_size, self.hidden_size))
+
+    def forward(self, x):
+        h0 = torch.zeros(self.num_layers, x.size(0), self.hidden_size).to(x.device)
+        c0 = torch.zeros(self.num_layers * 2, x.size(0), self.hidden_size).to(x.device)
+        out, _ = self.lstm(x, (h0, c0))
+        out2, _ = self.lstm(x, self.init_hidden(x.size(0)))
+        return out
+"""
+
+
+def test_initial_states_through_to_device_and_an_init_hidden_method():
+    found = check_source(TUTORIAL, "t.py")
+    assert [(f.code, f.location.row) for f in found] == [("BRN008", 14), ("BRN008", 18)]
+    assert "num_layers * num_directions = num_layers * 2" in found[0].message
+    assert [e.content for e in found[0].fix.edits] == ["self.num_layers * 2"]
