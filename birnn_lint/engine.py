@@ -6,6 +6,7 @@ crash inside a rule a BRN902 finding naming the rule, so a run over many files g
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Collection
 
@@ -55,9 +56,37 @@ def check_source(
     run (None: all); diagnostics (BRN9xx) are always produced."""
     if not may_contain_findings(source.encode("utf-8", "surrogatepass")):
         return _syntax_only(source, filename)
+    try:
+        tree = ast.parse(source, filename)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None  # libcst gives the verdict
+    if tree is not None and not constructs_a_layer(tree):
+        return []
     from birnn_lint.analysis.run import analyze  # deferred: libcst is slow to import
 
     return sorted(analyze(source, filename, codes), key=Finding.sort_key)
+
+
+_LAYER_NAMES = frozenset({"RNN", "GRU", "LSTM"})
+
+
+def constructs_a_layer(tree: ast.AST) -> bool:
+    """Second, still exact, pre-selection on the built-in parser's tree: a file can only
+    have findings if it calls something named RNN, GRU or LSTM (or an alias imported
+    `as` another name). Most files that merely mention LSTM stop here, before libcst
+    and its qualified-name analysis, which cost far more."""
+    names = set(_LAYER_NAMES)
+    calls = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names.update(a.asname for a in node.names if a.asname and a.name in _LAYER_NAMES)
+        elif isinstance(node, ast.Call):
+            calls.append(node.func)
+    for func in calls:
+        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if last in names:
+            return True
+    return False
 
 
 def _syntax_only(source: str, filename: str) -> list[Finding]:

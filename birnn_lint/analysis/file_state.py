@@ -55,6 +55,8 @@ class FileState:
         self._aliases: set[str] = set()
         self._class_layers: dict[cst.ClassDef, dict[str, LayerInfo]] = {}
         self._module_layers: dict[str, LayerInfo] | None = None
+        # What each inlined method returns (see Interpreter.inline_method).
+        self.inlined: dict[cst.FunctionDef, object] = {}
         self._index_scopes(module, None, None)
 
     # ---------------------------------------------------------------- structure

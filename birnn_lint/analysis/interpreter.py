@@ -117,9 +117,7 @@ def merge(envs: Sequence[Env]) -> Env:
 class Interpreter:
     """Interprets one body. `file` supplies qualified names, layers and the rules."""
 
-    def __init__(
-        self, file: FileState, scope_node: cst.CSTNode, env: Env, depth: int = 0
-    ) -> None:
+    def __init__(self, file: FileState, scope_node: cst.CSTNode, env: Env, depth: int = 0) -> None:
         self.file = file
         self.depth = depth
         self.return_values: list[Value] = []
@@ -755,13 +753,19 @@ class Interpreter:
             return None
         for arg in node.args:
             self.use(self.expr(arg.value))
-        inner = Interpreter(self.file, method, self.file.method_env(method), depth=self.depth + 1)
-        inner.run_block(method.body.body)
-        self.file.settle(inner.pendings)
-        if len(inner.return_values) != 1:
-            return UNKNOWN
-        value = inner.return_values[0]
-        return value if isinstance(value, (NewTensor, TupleValue, LayerRef)) else UNKNOWN
+        # The method runs in a fresh environment, so its result does not depend on the
+        # caller: interpret it once per file.
+        cached = self.file.inlined.get(method)
+        if cached is None:
+            env = self.file.method_env(method)
+            inner = Interpreter(self.file, method, env, depth=self.depth + 1)
+            inner.run_block(method.body.body)
+            self.file.settle(inner.pendings)
+            value = inner.return_values[0] if len(inner.return_values) == 1 else UNKNOWN
+            if not isinstance(value, (NewTensor, TupleValue, LayerRef)):
+                value = UNKNOWN
+            cached = self.file.inlined[method] = value
+        return cached
 
     def size_call(self, node: cst.Call, name: str, receiver: Value) -> Value:
         if isinstance(receiver, Tensor):

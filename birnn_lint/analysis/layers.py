@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import libcst as cst
 
@@ -54,49 +54,90 @@ class Scope:
     klass: cst.ClassDef | None = None
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_SKIP = (cst.BaseParenthesizableWhitespace, cst.Comma, cst.Dot, cst.AssignEqual, cst.Colon)
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """A node's children, read from its fields: libcst's own `children` runs a visitor
+    and is many times slower. Whitespace and punctuation are left out."""
+    kind = type(node)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in fields(kind))
+    out: list[cst.CSTNode] = []
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            if not isinstance(value, _SKIP):
+                out.append(value)
+        elif isinstance(value, (list, tuple)):
+            out.extend(v for v in value if isinstance(v, cst.CSTNode) and not isinstance(v, _SKIP))
+    return out
+
+
 def walk(node: cst.CSTNode, into_defs: bool = False) -> Iterator[cst.CSTNode]:
     """Nodes below `node` in source order, not entering nested defs unless asked."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        children = list(current.children)
         if not into_defs and current is not node:
             if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
                 continue
-        stack.extend(reversed(children))
+        stack.extend(reversed(children(current)))
 
 
-def assignments_in(node: cst.CSTNode, target_code: str) -> list[cst.BaseExpression]:
-    """Values assigned to `target_code` (a name or `self.attr`) anywhere in `node`."""
-    found: list[cst.BaseExpression] = []
+# Assignments per scope node, built once per node: resolving a setting asks for many
+# names in the same function or class. Cleared for each file.
+_ASSIGNMENTS: dict[int, tuple[cst.CSTNode, dict[str, list[cst.BaseExpression]]]] = {}
+
+
+def clear_caches() -> None:
+    _ASSIGNMENTS.clear()
+
+
+def _index_assignments(node: cst.CSTNode) -> dict[str, list[cst.BaseExpression]]:
+    cached = _ASSIGNMENTS.get(id(node))
+    if cached is not None and cached[0] is node:
+        return cached[1]
+    index: dict[str, list[cst.BaseExpression]] = {}
+
+    def add(target: cst.CSTNode, value: cst.BaseExpression) -> None:
+        index.setdefault(code(target), []).append(value)
+
+    unknowable = cst.Name("__unknowable__")
     for sub in walk(node):
         if isinstance(sub, cst.Assign):
             for t in sub.targets:
-                if code(t.target) == target_code:
-                    found.append(sub.value)
-                elif isinstance(t.target, (cst.Tuple, cst.List)) and any(
-                    code(n) == target_code
-                    for n in walk(t.target)
-                    if isinstance(n, cst.BaseExpression)
-                ):
-                    found.append(cst.Name("__unpacked__"))  # unknowable
+                if isinstance(t.target, (cst.Tuple, cst.List)):
+                    for n in walk(t.target):
+                        if isinstance(n, (cst.Name, cst.Attribute)):
+                            add(n, unknowable)
+                else:
+                    add(t.target, sub.value)
         elif isinstance(sub, cst.AnnAssign) and sub.value is not None:
-            if code(sub.target) == target_code:
-                found.append(sub.value)
-        elif isinstance(sub, (cst.AugAssign,)) and code(sub.target) == target_code:
-            found.append(cst.Name("__augmented__"))
-        elif isinstance(sub, (cst.For, cst.With, cst.NamedExpr)):
-            targets = []
-            if isinstance(sub, cst.For):
-                targets = [sub.target]
-            elif isinstance(sub, cst.NamedExpr):
-                targets = [sub.target]
-            else:
-                targets = [i.asname.name for i in sub.items if i.asname]
-            if any(target_code in code(t) for t in targets):
-                found.append(cst.Name("__loop__"))
-    return found
+            add(sub.target, sub.value)
+        elif isinstance(sub, cst.AugAssign):
+            add(sub.target, unknowable)
+        elif isinstance(sub, (cst.For, cst.NamedExpr)):
+            for n in walk(sub.target):
+                if isinstance(n, (cst.Name, cst.Attribute)):
+                    add(n, unknowable)
+        elif isinstance(sub, cst.With):
+            for item in sub.items:
+                if item.asname is not None:
+                    for n in walk(item.asname.name):
+                        if isinstance(n, (cst.Name, cst.Attribute)):
+                            add(n, unknowable)
+    _ASSIGNMENTS[id(node)] = (node, index)
+    return index
+
+
+def assignments_in(node: cst.CSTNode, target_code: str) -> list[cst.BaseExpression]:
+    """Values assigned to `target_code` (a name or `self.attr`) anywhere in `node`;
+    a placeholder name stands for a value that cannot be known (unpacking, loops)."""
+    return _index_assignments(node).get(target_code, [])
 
 
 def _params(function: cst.FunctionDef) -> dict[str, cst.Param]:

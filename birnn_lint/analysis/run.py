@@ -15,6 +15,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProv
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.interpreter import Env, Interpreter
+from birnn_lint.analysis.layers import clear_caches
 from birnn_lint.engine import internal_error_finding, syntax_error_finding
 from birnn_lint.findings import Edit, Finding, Fix, Position
 from birnn_lint.registry import check_rules
@@ -58,6 +59,7 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError):
         return parse_failure(source, filename)
+    clear_caches()
     rules = [r() for r in check_rules() if codes is None or r.code in codes]
     if not rules:
         return []
