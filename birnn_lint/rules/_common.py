@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from birnn_lint import layout as lay
@@ -43,10 +45,16 @@ def both_directions(ctx: RuleContext, receiver: str, rest: str = "") -> str:
 
 def hidden_code(ctx: RuleContext, tensor: Tensor, receiver: str) -> str:
     """How a fix writes the hidden size: the literal when known, else read it back."""
-    number = tensor.layer.numeric(tensor.layer.state_hidden)
+    layer = tensor.layer
+    number = layer.numeric(layer.state_hidden)
     if number is not None:
         return str(number)
+    if layer.proj_size.known and layer.proj_size.value in (0, None) and _DOTTED.match(layer.name):
+        return f"{layer.name}.hidden_size"  # the layer is in scope where its result is
     return f"{receiver}.size(-1) // 2"
+
+
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*$")
 
 
 def same_size(layer: LayerInfo, a: Size, b: Size) -> bool:
