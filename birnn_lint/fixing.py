@@ -12,10 +12,9 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 from birnn_lint.engine import check_source
 from birnn_lint.findings import Edit, Finding, Fix, Position

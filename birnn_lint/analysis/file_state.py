@@ -30,7 +30,8 @@ INTERESTING_NAMES = frozenset(
 )
 
 if TYPE_CHECKING:
-    from birnn_lint.analysis.interpreter import Env, Interpreter
+    from birnn_lint.analysis.env import Env
+    from birnn_lint.analysis.interpreter import Interpreter
 
 
 class FileState:
@@ -142,7 +143,7 @@ class FileState:
 
     def method_env(self, function: cst.FunctionDef) -> Env:
         """A fresh environment for a body: the module's and the class's layers bound."""
-        from birnn_lint.analysis.interpreter import Env
+        from birnn_lint.analysis.env import Env
 
         env = Env()
         if self._module_layers is None:

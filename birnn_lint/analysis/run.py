@@ -13,8 +13,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider
 
 from birnn_lint.analysis import events as ev
+from birnn_lint.analysis.env import Env
 from birnn_lint.analysis.file_state import FileState
-from birnn_lint.analysis.interpreter import Env, Interpreter
+from birnn_lint.analysis.interpreter import Interpreter
 from birnn_lint.analysis.layers import clear_caches
 from birnn_lint.engine import internal_error_finding, syntax_error_finding
 from birnn_lint.findings import Edit, Finding, Fix, Position

@@ -12,7 +12,6 @@ from birnn_lint.layout import Layout, Size
 OUTPUT = "output"
 STATE_H = "h_n"
 STATE_C = "c_n"
-INPUT = "input"
 
 
 @dataclass(frozen=True)
@@ -211,13 +210,6 @@ class ShapeValue:
 
 
 @dataclass
-class InputValue:
-    """The tensor passed unchanged to a layer: its axes are (T, B, I) or (B, T, I)."""
-
-    layer: LayerInfo
-
-
-@dataclass
 class NewTensor:
     """A tensor built by torch.zeros/ones/randn/empty/full or `.new_zeros(...)`."""
 
@@ -236,14 +228,4 @@ class Unknown:
 
 UNKNOWN = Unknown()
 
-Value = (
-    Tensor
-    | TupleValue
-    | LayerRef
-    | PackedValue
-    | SizeValue
-    | ShapeValue
-    | InputValue
-    | NewTensor
-    | Unknown
-)
+Value = Tensor | TupleValue | LayerRef | PackedValue | SizeValue | ShapeValue | NewTensor | Unknown

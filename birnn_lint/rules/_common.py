@@ -120,10 +120,6 @@ def swap_sizes_fix(
     return FixSpec("safe", f"Split as {what}, then transpose back", ((node, new),))
 
 
-def size_text(size: Size) -> str:
-    return str(size)
-
-
 # Initial-state constructions whose values do not depend on their order, or are random:
 # swapping their sizes changes no meaning.
 CONSTRUCTION_FILLS = frozenset({"zeros", "ones", "empty", "randn", "rand", "full"})

@@ -1,0 +1,167 @@
+"""Reading sizes and indices from code: `num_layers * 2`, `x.size(1)`, `h[-2:]`.
+
+A mixin of the interpreter: it needs the interpreter's environment and evaluation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from birnn_lint import layout as lay
+from birnn_lint.analysis.layers import code, literal
+from birnn_lint.analysis.values import SizeValue, Tensor
+from birnn_lint.layout import WILD, Size
+
+if TYPE_CHECKING:
+    pass
+
+BATCH_NAMES = re.compile(r"^(batch_size|batch_sz|bsz|bs|n_batch|batch|nbatch|num_batch|B)$")
+TIME_NAMES = re.compile(r"^(seq_len|seq_length|max_len|max_length|src_len|time_steps|T|slen)$")
+DIR_NAMES = re.compile(r"^(num_directions|n_directions|num_dirs|n_dirs|directions|ndirs|D)$")
+BIDIR_WORD = re.compile(r"bidir", re.IGNORECASE)
+
+
+def last_name(text: str) -> str:
+    return text.rsplit(".", 1)[-1]
+
+
+def arg(args: Sequence[cst.Arg], position: int, keyword: str) -> cst.Arg | None:
+    for arg in args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg
+    positional = [a for a in args if a.keyword is None and not a.star]
+    return positional[position] if position < len(positional) else None
+
+
+class SizeReader:
+    """What size, index or slice an expression denotes for a tracked tensor."""
+
+    def size_of(self, node: cst.BaseExpression, tensor: Tensor | None = None):
+        """The size an expression denotes: a Size, WILD for -1, or None if unknown."""
+        ok, value = literal(node)
+        if ok:
+            if value == -1:
+                return WILD
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                if tensor is not None:
+                    return tensor.layer.literal_size(value, tensor.directions)
+                return Size(value)
+            return None
+        text = code(node)
+        name = last_name(text)
+        for layer in self.file.layers:
+            if tensor is not None and layer is not tensor.layer:
+                continue
+            if text in layer.num_layers.carriers:
+                return layer.layers_size
+            if text in layer.hidden_size.carriers:
+                return layer.hidden
+            if text in layer.proj_size.carriers and not layer.proj_size.known:
+                return layer.state_hidden
+        directions = tensor.directions if tensor is not None else None
+        if directions is not None and self.is_direction_count(node):
+            return Size(directions)
+        value_ = self.expr(node)
+        if isinstance(value_, SizeValue):
+            return self.normalize(value_.size)
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            if BATCH_NAMES.match(name):
+                return Size.of("B")
+            if TIME_NAMES.match(name):
+                return Size.of("T")
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+            a = self.size_of(node.left, tensor)
+            b = self.size_of(node.right, tensor)
+            if isinstance(a, Size) and isinstance(b, Size):
+                return a * b
+        return None
+
+    def is_direction_count(self, node: cst.BaseExpression) -> bool:
+        text = code(node)
+        if DIR_NAMES.match(last_name(text)) and isinstance(node, (cst.Name, cst.Attribute)):
+            return True
+        if isinstance(node, cst.IfExp):
+            a, b = literal(node.body), literal(node.orelse)
+            return a == (True, 2) and b == (True, 1) and bool(BIDIR_WORD.search(code(node.test)))
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            return bool(BIDIR_WORD.search(text)) and (
+                literal(node.left) == (True, 1) or literal(node.right) == (True, 1)
+            )
+        return False
+
+    def normalize(self, size: Size) -> Size:
+        if not any(s.startswith("dim:") for s in size.syms):
+            return size
+        out = Size(size.coef)
+        for s in size.syms:
+            out = out * Size.of(self.env.dim_alias.get(s, s))
+        return out
+
+    def index_items(self, node: cst.Subscript, tensor: Tensor) -> list[object] | None:
+        items: list[object] = []
+        for element in node.slice:
+            part = element.slice
+            if isinstance(part, cst.Index):
+                value = part.value
+                ok, lit = literal(value)
+                if ok and lit is None:
+                    items.append(None)
+                elif ok and isinstance(lit, int) and not isinstance(lit, bool):
+                    items.append(lit)
+                elif isinstance(value, cst.Ellipsis):
+                    items.append(Ellipsis)
+                elif self.is_last_layer(value, tensor):
+                    items.append("last-layer")
+                else:
+                    return None
+            else:
+                assert isinstance(part, cst.Slice)
+                parsed = self.slice_item(part, tensor)
+                if parsed is None:
+                    return None
+                items.append(parsed)
+        return items
+
+    def is_last_layer(self, value: cst.BaseExpression, tensor: Tensor) -> bool:
+        if not (
+            isinstance(value, cst.BinaryOperation)
+            and isinstance(value.operator, cst.Subtract)
+            and literal(value.right) == (True, 1)
+        ):
+            return False
+        size = self.size_of(value.left, tensor)
+        return isinstance(size, Size) and size == tensor.layer.layers_size and not size.is_one
+
+    def slice_item(self, part: cst.Slice, tensor: Tensor) -> lay.Slice | None:
+        def bound(expr: cst.BaseExpression | None) -> tuple[Size | None, bool, bool]:
+            if expr is None:
+                return None, False, True
+            ok, value = literal(expr)
+            if ok and isinstance(value, int) and not isinstance(value, bool):
+                return (Size(abs(value)) if value else None), value < 0, True
+            size = self.size_of(expr, tensor)
+            if isinstance(size, Size):
+                return size, False, True
+            return None, False, False
+
+        start, neg_start, ok1 = bound(part.lower)
+        stop, neg_stop, ok2 = bound(part.upper)
+        step = 1
+        if part.step is not None:
+            ok, value = literal(part.step)
+            if not ok or not isinstance(value, int) or value <= 0:
+                return None
+            step = value
+        if not (ok1 and ok2):
+            return None
+        return lay.Slice(start, stop, step, neg_start, neg_stop)
+
+    def single_int(self, node: cst.Subscript) -> int | None:
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        ok, value = literal(node.slice[0].slice.value)
+        return value if ok and isinstance(value, int) and not isinstance(value, bool) else None

@@ -1,0 +1,397 @@
+"""Tensor operations on tracked values: reshapes, moves, joins and splits, reductions,
+torch functions and freshly built tensors. Each hands the layout model's answer to the
+rules as an event. A mixin of the interpreter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from birnn_lint import layout as lay
+from birnn_lint.analysis import events as ev
+from birnn_lint.analysis.layers import literal
+from birnn_lint.analysis.sizes import arg as _arg
+from birnn_lint.analysis.values import (
+    OUTPUT,
+    UNKNOWN,
+    NewTensor,
+    PackedValue,
+    ShapeValue,
+    SizeValue,
+    Tensor,
+    TupleValue,
+    Value,
+)
+from birnn_lint.layout import Layout, Problem, Size
+
+# Methods that keep a tensor's layout and values' meaning.
+TRANSPARENT_METHODS = frozenset(
+    "contiguous detach clone to float double half bfloat16 cpu cuda type_as requires_grad_ "
+    "relu tanh sigmoid abs neg exp log detach_ pin_memory".split()
+)
+TORCH_ELEMENTWISE = frozenset(
+    f"{p}.{n}"
+    for p in ("torch", "torch.nn.functional")
+    for n in ("tanh", "relu", "sigmoid", "abs", "neg", "exp", "log", "dropout", "gelu", "elu")
+)
+NEW_TENSOR_FUNCS = {f"torch.{n}": n for n in ("zeros", "ones", "randn", "rand", "empty", "full")}
+NEW_TENSOR_METHODS = {f"new_{n}": n for n in ("zeros", "ones", "empty", "full")}
+REDUCTIONS = frozenset("sum mean max min amax amin prod logsumexp".split())
+PACKERS = frozenset(f"torch.nn.utils.rnn.{n}" for n in ("pack_padded_sequence", "pack_sequence"))
+PAD_PACKED = "torch.nn.utils.rnn.pad_packed_sequence"
+
+
+class TensorOps:
+    """Methods and functions applied to tracked tensors."""
+
+    def int_arg(self, args: Sequence[cst.Arg], position: int, keyword: str) -> int | None:
+        arg = _arg(args, position, keyword)
+        if arg is None:
+            return None
+        ok, value = literal(arg.value)
+        return value if ok and isinstance(value, int) and not isinstance(value, bool) else None
+
+    def tensor_method(
+        self, node: cst.Call, receiver_node: cst.BaseExpression, tensor: Tensor, method: str
+    ) -> Value:
+        args = list(node.args)
+        if method in TRANSPARENT_METHODS:
+            for arg in args:
+                self.use(self.expr(arg.value))
+            return tensor
+        if method in ("view", "reshape"):
+            size_args = args
+            if len(args) == 1 and isinstance(args[0].value, (cst.Tuple, cst.List)):
+                size_args = [
+                    cst.Arg(e.value)
+                    for e in args[0].value.elements  # type: ignore[union-attr]
+                ]
+            targets = [self.size_of(a.value, tensor) for a in size_args]
+            if any(t is None for t in targets) or any(a.star for a in size_args):
+                self.use(tensor)
+                return UNKNOWN
+            result = lay.reshape(tensor.layout, targets)  # type: ignore[arg-type]
+            return self.reshaped(node, method, receiver_node, tensor, result, size_args, targets)
+        if method == "flatten":
+            start = self.int_arg(args, 0, "start_dim")
+            end = self.int_arg(args, 1, "end_dim")
+            result = lay.flatten(tensor.layout, start or 0, -1 if end is None else end)
+            return self.reshaped(node, method, receiver_node, tensor, result, args, [])
+        if method == "unflatten":
+            dim = self.int_arg(args, 0, "dim")
+            sizes_arg = _arg(args, 1, "sizes")
+            if (
+                dim is None
+                or sizes_arg is None
+                or not isinstance(sizes_arg.value, (cst.Tuple, cst.List))
+            ):
+                self.use(tensor)
+                return UNKNOWN
+            size_args = [cst.Arg(e.value) for e in sizes_arg.value.elements]
+            targets = [self.size_of(a.value, tensor) for a in size_args]
+            if any(t is None for t in targets):
+                self.use(tensor)
+                return UNKNOWN
+            result = lay.unflatten(tensor.layout, dim, targets)  # type: ignore[arg-type]
+            return self.reshaped(node, method, receiver_node, tensor, result, size_args, targets)
+        if method in ("transpose", "swapaxes", "swapdims"):
+            a, b = self.int_arg(args, 0, "dim0"), self.int_arg(args, 1, "dim1")
+            if a is None or b is None:
+                return self.derived(tensor, None)
+            return self.derived(tensor, lay.transpose(tensor.layout, a, b))
+        if method == "t":
+            return self.derived(tensor, lay.reverse_axes(tensor.layout))
+        if method == "permute":
+            dims_args = args
+            if len(args) == 1 and isinstance(args[0].value, (cst.Tuple, cst.List)):
+                dims_args = [cst.Arg(e.value) for e in args[0].value.elements]
+            dims = [literal(a.value) for a in dims_args]
+            if not all(ok and isinstance(v, int) for ok, v in dims):
+                return self.derived(tensor, None)
+            return self.derived(tensor, lay.permute(tensor.layout, [v for _, v in dims]))
+        if method in ("movedim", "moveaxis"):
+            s, d = self.int_arg(args, 0, "source"), self.int_arg(args, 1, "destination")
+            if s is None or d is None:
+                return self.derived(tensor, None)
+            return self.derived(tensor, lay.movedim(tensor.layout, s, d))
+        if method == "unsqueeze":
+            d = self.int_arg(args, 0, "dim")
+            return self.derived(tensor, lay.unsqueeze(tensor.layout, d) if d is not None else None)
+        if method == "squeeze":
+            d = self.int_arg(args, 0, "dim")
+            if args and d is None:
+                return self.derived(tensor, None)
+            return self.derived(tensor, lay.squeeze(tensor.layout, d))
+        if method in REDUCTIONS:
+            d = self.int_arg(args, 0, "dim")
+            keep = _arg(args, 1, "keepdim")
+            keepdim = keep is not None and literal(keep.value) == (True, True)
+            if method in ("max", "min") and d is not None:
+                self.use(tensor)
+                return UNKNOWN  # (values, indices)
+            if d is None:
+                self.use(tensor)
+                return UNKNOWN
+            return self.derived(tensor, lay.reduce(tensor.layout, d, keepdim))
+        if method in ("index_select",):
+            d = self.int_arg(args, 0, "dim")
+            for arg in args[1:]:
+                self.use(self.expr(arg.value))
+            return self.derived(
+                tensor, lay.select_along(tensor.layout, d) if d is not None else None
+            )
+        if method == "repeat_interleave":
+            reps = _arg(args, 0, "repeats")
+            d = self.int_arg(args, 1, "dim")
+            size = self.size_of(reps.value) if reps is not None else None
+            if d is None or not isinstance(size, Size):
+                return self.derived(tensor, None)
+            return self.derived(tensor, lay.repeat_interleave(tensor.layout, size, d))
+        if method in ("chunk", "split", "unbind"):
+            return self.split(node, method, tensor, args)
+        if method == "size":
+            if not args:
+                return ShapeValue([lay.axis_size(a) for a in tensor.layout.axes])
+            d = self.int_arg(args, 0, "dim")
+            if d is not None:
+                n = lay.norm_dim(tensor.layout, d)
+                if n is not None:
+                    return SizeValue(lay.axis_size(tensor.layout.axes[n]))
+            return UNKNOWN
+        if method in ("dim", "ndimension"):
+            return UNKNOWN
+        for arg in args:
+            self.use(self.expr(arg.value))
+        self.use(tensor)
+        return UNKNOWN
+
+    def reshaped(
+        self,
+        node: cst.Call,
+        method: str,
+        receiver_node: cst.BaseExpression,
+        tensor: Tensor,
+        result: Layout | Problem | None,
+        size_args: list[cst.Arg],
+        targets: list[object],
+    ) -> Value:
+        if isinstance(result, Problem):
+            swapped = result.at
+            self.file.emit(
+                ev.ReshapeEvent(node, method, receiver_node, tensor, result, size_args, swapped),
+                self,
+            )
+            self.use(tensor)
+            return UNKNOWN
+        return self.derived(tensor, result)
+
+    def split(self, node: cst.Call, method: str, tensor: Tensor, args: list[cst.Arg]) -> Value:
+        first = _arg(args, 0, "chunks" if method == "chunk" else "split_size_or_sections")
+        if method == "unbind":
+            d = self.int_arg(args, 0, "dim")
+            d = 0 if d is None and not args else d
+            if d is None:
+                return self.derived(tensor, None)
+            parts = lay.unbind(tensor.layout, d)
+            if parts is None:
+                self.use(tensor)
+                return UNKNOWN
+            return TupleValue([tensor.derive(p) for p in parts])
+        dim_arg = _arg(args, 1, "dim")
+        d: int | None = 0
+        if dim_arg is not None:
+            ok, value = literal(dim_arg.value)
+            d = value if ok and isinstance(value, int) else None
+        n_parts: int | None = None
+        split_is_hidden = False
+        if first is not None:
+            if method == "chunk":
+                ok, value = literal(first.value)
+                n_parts = value if ok and isinstance(value, int) else None
+            else:
+                size = self.size_of(first.value, tensor)
+                if isinstance(size, Size) and size == tensor.layer.state_hidden:
+                    split_is_hidden = True
+                    n_parts = 2
+        self.file.emit(
+            ev.SplitEvent(node, method, tensor, n_parts, d, dim_arg, split_is_hidden), self
+        )
+        if d is None or n_parts is None:
+            self.use(tensor)
+            return UNKNOWN
+        parts = lay.split_directions(tensor.layout, d, n_parts)
+        if parts is None:
+            self.use(tensor)
+            return UNKNOWN
+        return TupleValue([tensor.derive(p) for p in parts])
+
+    def unbind_values(self, tensor: Tensor, dim: int, count: int) -> list[Value] | None:
+        parts = lay.unbind(tensor.layout, dim)
+        if parts is None or len(parts) != count:
+            return None
+        return [tensor.derive(p) for p in parts]
+
+    def join(self, parts: list[Value], dim: int = -1, stack: bool = False) -> Value | None:
+        """Two direction halves joined: the findings held on the halves are cancelled."""
+        if len(parts) != 2 or not all(isinstance(p, Tensor) for p in parts):
+            return None
+        a, b = parts  # type: ignore[misc]
+        assert isinstance(a, Tensor) and isinstance(b, Tensor)
+        if a.layer is not b.layer:
+            return None
+        directions = {a.layout.fixed_value(lay.DIR), b.layout.fixed_value(lay.DIR)}
+        if directions != {0, 1}:
+            return None
+        for pending in a.pending + b.pending:
+            if pending.report[1] == "join":  # type: ignore[index]
+                pending.cancelled = True
+        layouts = [a.layout, b.layout]
+        result = lay.stack(layouts, dim) if stack else lay.concatenate(layouts, dim)
+        rest = [p for p in a.pending + b.pending if p.report[1] != "join"]  # type: ignore[index]
+        if isinstance(result, Layout):
+            out = a.derive(result, keep_pending=False)
+            out.pending = rest
+            return out
+        for p in rest:
+            p.used = True
+        return UNKNOWN
+
+    def torch_function(self, node: cst.Call, qname: str) -> Value | None:
+        args = list(node.args)
+        short = qname.rsplit(".", 1)[-1]
+        if qname in ("torch.cat", "torch.concat", "torch.concatenate", "torch.stack"):
+            seq = _arg(args, 0, "tensors")
+            dim = self.int_arg(args, 1, "dim")
+            dim = 0 if dim is None and _arg(args, 1, "dim") is None else dim
+            if seq is None:
+                return None
+            value = self.expr(seq.value)
+            if isinstance(value, TupleValue) and dim is not None:
+                joined = self.join(value.items, dim, stack=short == "stack")
+                if joined is not None:
+                    return joined
+                tensors = [v for v in value.items if isinstance(v, Tensor)]
+                if len(tensors) == len(value.items) and tensors:
+                    fn = lay.stack if short == "stack" else lay.concatenate
+                    result = fn([t.layout for t in tensors], dim)
+                    if isinstance(result, Layout) and all(
+                        t.layer is tensors[0].layer for t in tensors
+                    ):
+                        for t in tensors[1:]:
+                            self.use(t)
+                        return tensors[0].derive(result)
+            self.use(value)
+            return UNKNOWN
+        if qname in NEW_TENSOR_FUNCS:
+            return self.new_tensor(node, NEW_TENSOR_FUNCS[qname], args)
+        if qname in TORCH_ELEMENTWISE:
+            first = _arg(args, 0, "input")
+            value = self.expr(first.value) if first is not None else UNKNOWN
+            for arg in args[1:]:
+                self.use(self.expr(arg.value))
+            return value if isinstance(value, Tensor) else UNKNOWN
+        if qname in PACKERS:
+            for arg in args:
+                self.use(self.expr(arg.value))
+            return PackedValue()
+        if qname == PAD_PACKED:
+            seq = _arg(args, 0, "sequence")
+            value = self.expr(seq.value) if seq is not None else UNKNOWN
+            for arg in args[1:]:
+                self.use(self.expr(arg.value))
+            if isinstance(value, PackedValue) and value.output_of is not None:
+                bf = _arg(args, 1, "batch_first")
+                ok, batch_first = literal(bf.value) if bf is not None else (True, False)
+                if not ok:
+                    return UNKNOWN
+                layer = value.output_of
+                out_layout = lay.output_layout(
+                    value.directions, layer.state_hidden, bool(batch_first), layer.ident
+                )
+                padded = Tensor(layer, OUTPUT, out_layout, value.directions, padded=True)
+                return TupleValue([padded, UNKNOWN], "padded", layer)
+            return UNKNOWN
+        if short in (
+            "transpose",
+            "permute",
+            "flatten",
+            "reshape",
+            "movedim",
+            "squeeze",
+            "unsqueeze",
+            "chunk",
+            "split",
+            "unbind",
+            "sum",
+            "mean",
+            "index_select",
+        ) and (qname == f"torch.{short}"):
+            first = _arg(args, 0, "input")
+            value = self.expr(first.value) if first is not None else UNKNOWN
+            if isinstance(value, Tensor):
+                rest = cst.Call(func=cst.Attribute(first.value, cst.Name(short)), args=args[1:])
+                return self.tensor_method(rest, first.value, value, short)
+            self.use(value)
+            for arg in args[1:]:
+                self.use(self.expr(arg.value))
+            return UNKNOWN
+        return None
+
+    def new_tensor(self, node: cst.Call, fill: str, args: Sequence[cst.Arg]) -> Value:
+        positional = [a for a in args if a.keyword is None]
+        size_nodes: list[cst.BaseExpression]
+        if fill == "full":
+            first = _arg(args, 0, "size")
+            if first is None or not isinstance(first.value, (cst.Tuple, cst.List)):
+                return UNKNOWN
+            size_nodes = [e.value for e in first.value.elements]
+        elif len(positional) == 1 and isinstance(positional[0].value, (cst.Tuple, cst.List)):
+            size_nodes = [e.value for e in positional[0].value.elements]  # type: ignore[union-attr]
+        else:
+            size_nodes = [a.value for a in positional]
+        if any(a.star for a in positional):
+            return UNKNOWN
+        sizes = []
+        for n in size_nodes:
+            s = self.size_of(n)
+            sizes.append(s if isinstance(s, Size) else None)
+        reads = [self.axis_read(n) for n in size_nodes]
+        return NewTensor(node, size_nodes, sizes, reads, fill)
+
+    def axis_read(self, node: cst.BaseExpression) -> tuple[str, int, int, cst.Integer] | None:
+        """`x.size(k)`, `x.shape[k]` or `x.size()[k]`: (x, its binding version, k, k's node)."""
+        owner: cst.BaseExpression | None = None
+        axis: cst.BaseExpression | None = None
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "size"
+            and len(node.args) == 1
+        ):
+            owner, axis = node.func.value, node.args[0].value
+        elif isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            base = node.value
+            if isinstance(index, cst.Index):
+                axis = index.value
+                if isinstance(base, cst.Attribute) and base.attr.value == "shape":
+                    owner = base.value
+                elif (
+                    isinstance(base, cst.Call)
+                    and isinstance(base.func, cst.Attribute)
+                    and base.func.attr.value == "size"
+                    and not base.args
+                ):
+                    owner = base.func.value
+        if isinstance(owner, cst.Name) and isinstance(axis, cst.Integer):
+            name = owner.value
+            return name, self.env.versions.get(name, 0), int(axis.value), axis
+        return None
+
+    def derived(self, base: Tensor, result: Layout | Problem | None) -> Value:
+        if not isinstance(result, Layout):
+            self.use(base)
+            return UNKNOWN
+        return base.derive(result)
