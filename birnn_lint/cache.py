@@ -22,8 +22,6 @@ cannot be mistaken for the old content (git's "racy" rule).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -59,10 +57,14 @@ def settings_key(codes: Iterable[str] | None) -> str:
     selected = "all" if codes is None else ",".join(sorted(codes))
     python = f"{sys.version_info[0]}.{sys.version_info[1]}"
     material = f"{_FORMAT}|{__version__}|{python}|{selected}"
+    import hashlib  # here, not at the top: the CLI imports this module for a name only
+
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
 def content_hash(raw: bytes) -> str:
+    import hashlib
+
     return hashlib.sha256(raw).hexdigest()
 
 
@@ -190,6 +192,8 @@ class Cache:
 
     def get(self, digest: str, filename: str) -> list[Finding] | None:
         """The cached findings for content `digest`, reported under `filename`."""
+        import json
+
         try:
             with open(self._entry_path(digest), "rb") as handle:
                 data = json.loads(handle.read())
@@ -198,6 +202,8 @@ class Cache:
             return None
 
     def put(self, digest: str, findings: Sequence[Finding]) -> None:
+        import json
+
         payload = {"findings": [_finding_to_data(f) for f in findings]}
         data = json.dumps(payload, separators=(",", ":")).encode()
         try:
@@ -220,6 +226,8 @@ class Cache:
 
     def load_index(self) -> dict[str, list[Any]]:
         """abspath -> [size, mtime_ns, ctime_ns, inode, device, digest, has_findings]."""
+        import json
+
         try:
             with open(self._index_path, "rb") as handle:
                 data = json.loads(handle.read())
@@ -235,6 +243,8 @@ class Cache:
         a concurrent run are kept unless this run saw newer ones)."""
         if not updates:
             return
+        import json
+
         files = self.load_index()
         files.update(updates)
         data = json.dumps({"format": _FORMAT, "files": files}, separators=(",", ":"))

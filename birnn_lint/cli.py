@@ -453,7 +453,9 @@ _FORMAT = click.Choice(FORMATS)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+# readable=False: an unreadable path is reported as BRN901 (and the others are checked),
+# not refused as a usage error that stops the whole run.
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--fix/--no-fix", default=False, help="Apply safe fixes in place.")
 @click.option(
     "--unsafe-fixes/--no-unsafe-fixes",
@@ -508,7 +510,8 @@ _FORMAT = click.Choice(FORMATS)
 )
 @click.option(
     "--config",
-    type=click.Path(path_type=Path),
+    # readable=False: config.py reports an unreadable file in its one-line style.
+    type=click.Path(path_type=Path, readable=False),
     help="Use this pyproject.toml (or a TOML file of settings).",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
@@ -638,7 +641,9 @@ def rule(code: str | None, show_all: bool, output_format: str) -> int:
 
 @cli.command()
 @click.option(
-    "--config", type=click.Path(path_type=Path), help="The pyproject.toml of the project."
+    "--config",
+    type=click.Path(path_type=Path, readable=False),
+    help="The pyproject.toml of the project.",
 )
 @click.option(
     "--cache-dir",

@@ -214,6 +214,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"cannot parse {path}: it is not valid UTF-8") from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise ConfigError(f"cannot parse {path}: it is nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"cannot parse {path}: {error}") from None
 
@@ -245,7 +247,7 @@ def find_pyproject(start: Path) -> tuple[Path | None, Path | None]:
     nearest: Path | None = None
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        if os.path.isfile(candidate):  # never raises (a folder we may not enter)
             if nearest is None:
                 nearest = candidate
             document = _load_toml(candidate)
@@ -262,7 +264,7 @@ def load_config(cwd: Path, config: Path | None, isolated: bool) -> LoadedConfig:
         return LoadedConfig(None, cwd, Options())
     if config is not None:
         path = Path(os.path.abspath(config))
-        if not path.is_file():
+        if not os.path.isfile(path):
             raise ConfigError(f"--config {config}: no such file")
         document = _load_toml(path)
         table = _our_table(document, path, top_level=path.name != "pyproject.toml")

@@ -66,6 +66,27 @@ def _class_end(pattern: str, start: int) -> int:
     return -1
 
 
+def _class_members(body: str) -> str:
+    """A glob's character class as the inside of a regex class. A reversed range (`z-a`)
+    matches nothing, as in git, instead of making the regex invalid."""
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            low, high = body[i], body[i + 2]
+            if low <= high:
+                out.append(f"{_class_char(low)}-{_class_char(high)}")
+            i += 3
+        else:
+            out.append(_class_char(body[i]))
+            i += 1
+    return "".join(out)
+
+
+def _class_char(char: str) -> str:
+    return "\\" + char if char in "\\^[]-" else char
+
+
 def glob_to_regex(pattern: str) -> str:
     """A regex (without anchors) for a gitignore-style glob over `/`-separated paths."""
     out: list[str] = []
@@ -97,9 +118,11 @@ def glob_to_regex(pattern: str) -> str:
                 negate = body[:1] in ("!", "^")
                 if negate:
                     body = body[1:]
-                body = re.sub(r"\\(.)", r"\1", body)
-                escaped = "".join("\\" + ch if ch in "\\^[]" else ch for ch in body)
-                out.append(f"[^/{escaped}]" if negate else f"(?!/)[{escaped}]")
+                members = _class_members(re.sub(r"\\(.)", r"\1", body))
+                if not members:  # only reversed ranges: the class matches nothing
+                    out.append("[^/]" if negate else "(?!)")
+                else:
+                    out.append(f"[^/{members}]" if negate else f"(?!/)[{members}]")
                 i = end
         elif c == "\\" and i + 1 < n:
             i += 1
@@ -199,9 +222,22 @@ def _read_rules(path: Path) -> list[IgnoreRule]:
 
 def find_git_root(start: Path) -> Path | None:
     for folder in (start, *start.parents):
-        if (folder / ".git").exists():
+        # os.path, not Path: a folder we may not enter is "not a repository", not a crash.
+        if os.path.exists(folder / ".git"):
             return folder
     return None
+
+
+def _present(path: Path) -> bool:
+    """Whether `path` is there (a broken symlink counts): only "no such file" says no, so
+    that a file we may not read is reported by the read, with the reason."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
 
 
 class GitignoreMatcher:
@@ -213,7 +249,7 @@ class GitignoreMatcher:
         self._rules_by_folder: dict[Path, list[IgnoreRule]] = {}
         self._layers_by_folder: dict[Path, list[tuple[Path, list[IgnoreRule]]]] = {}
         self._info_exclude: list[IgnoreRule] = []
-        if git_root is not None and (git_root / ".git").is_dir():
+        if git_root is not None and os.path.isdir(git_root / ".git"):
             self._info_exclude = _read_rules(git_root / ".git" / "info" / "exclude")
         self._info_root = git_root
 
@@ -311,7 +347,7 @@ class Walker:
         matcher = self._matcher(path.parent) if self.options.respect_gitignore else None
         top = self.root if relative_to(path, self.root) is not None else Path(path.anchor)
         current = path
-        is_dir = path.is_dir()
+        is_dir = os.path.isdir(path)
         while current != top and current.parent != current:
             if self._excluded_entry(current, is_dir, matcher):
                 return True
@@ -325,10 +361,10 @@ class Walker:
             path = Path(os.path.abspath(given))
             if self.options.force_exclude and self.is_excluded(path):
                 continue
-            if path.is_dir():
+            if os.path.isdir(path):
                 matcher = self._matcher(path) if self.options.respect_gitignore else None
                 self._walk(path, matcher, found, seen)
-            elif path.exists() or path.is_symlink():
+            elif _present(path):
                 _add(found, seen, path)
             else:
                 found.errors.append((Path(given), "no such file or directory"))

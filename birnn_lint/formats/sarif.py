@@ -53,7 +53,9 @@ def _artifact(filename: str) -> dict[str, str]:
     path = Path(filename)
     if path.is_absolute():
         return {"uri": path.as_uri()}
-    return {"uri": quote(path.as_posix()), "uriBaseId": _ROOT}
+    # Quote the name's bytes: a file name that is not valid UTF-8 (kept by Python as
+    # surrogate escapes) becomes %XX escapes, as `as_uri` does for absolute paths.
+    return {"uri": quote(os.fsencode(path.as_posix())), "uriBaseId": _ROOT}
 
 
 def _region(start: Position, end: Position) -> dict[str, int]:

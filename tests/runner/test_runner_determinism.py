@@ -3,11 +3,13 @@ by several files with the same content)."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 from runner_corpus import make_corpus, normalized, uses_pool
 
+from birnn_lint.findings import Finding
 from birnn_lint.runner import check_files
 
 
@@ -62,3 +64,20 @@ def test_subset_and_order_do_not_matter(corpus, reference, tmp_path: Path) -> No
     expected = {entry[0]: entry for entry in reference}
     got = normalized(check_files(subset, codes=None, jobs=2, cache_dir=cache))
     assert got == [expected[display] for _, display in subset]
+
+
+def test_every_field_of_a_finding_survives_the_cache(corpus, tmp_path: Path) -> None:
+    """Field by field, so that a field added to Finding later cannot be lost silently."""
+    cache = tmp_path / "cache"
+
+    def values(results):
+        return [
+            [getattr(f, field.name) for field in fields(Finding)]
+            for r in results
+            for f in r.findings
+        ]
+
+    cold = check_files(corpus.files, codes=None, jobs=1, cache_dir=cache)
+    warm = check_files(corpus.files, codes=None, jobs=1, cache_dir=cache)
+    assert values(warm) == values(cold)
+    assert any(f.fix is not None for r in cold for f in r.findings)

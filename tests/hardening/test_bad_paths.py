@@ -1,0 +1,147 @@
+"""Paths that cannot be read, end to end: each is reported as BRN901 with the reason,
+the other files are still checked, and the run exits 1 (not 2: these are findings)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+import time
+from pathlib import Path
+
+from hardening_support import (
+    FLAGGED,
+    birnn,
+    drop_root_prefix,
+    flagged_line,
+    shared_folder,
+    write,
+)
+
+
+def _concise(cwd: Path, *args: str | Path, prefix: tuple[str, ...] = ()) -> list[str]:
+    result = birnn(
+        "check", "--no-cache", "--format", "concise", "-q", *args, cwd=cwd, prefix=prefix
+    )
+    assert result.code == 1, result
+    assert result.err == "", result
+    return result.lines
+
+
+def test_unreadable_file_and_folder() -> None:
+    """Mode 000. Root reads anything, so as root birnn-lint runs as `nobody`."""
+    prefix = drop_root_prefix()
+    with shared_folder() as root:
+        write(root, "model.py", FLAGGED)
+        os.chmod(write(root, "secret.py", FLAGGED), 0)
+        write(root, "locked/inner.py", FLAGGED)
+        os.chmod(root / "locked", 0)
+        walked = _concise(root, prefix=prefix)
+        named = _concise(root, "secret.py", "locked/inner.py", "locked", "model.py", prefix=prefix)
+    assert walked == [
+        "locked:1:1: BRN901 cannot list the folder: Permission denied",
+        flagged_line("model.py"),
+        "secret.py:1:1: BRN901 permission denied",
+    ]
+    assert named == [
+        "locked:1:1: BRN901 cannot list the folder: Permission denied",
+        "locked/inner.py:1:1: BRN901 permission denied",
+        flagged_line("model.py"),
+        "secret.py:1:1: BRN901 permission denied",
+    ]
+
+
+def _odd_tree(root: Path) -> None:
+    write(root, "model.py", FLAGGED)
+    (root / "broken.py").symlink_to("nowhere.py")
+    (root / "loop_a.py").symlink_to("loop_b.py")
+    (root / "loop_b.py").symlink_to("loop_a.py")
+    write(root, "folder.py/inner.py", FLAGGED)  # a folder named like a module
+    os.mkfifo(root / "fifo.py")  # must not hang the run
+    write(root, "with space é/módel ü.py", FLAGGED)
+    write(root, os.fsdecode(b"not-utf8-\xff.py"), FLAGGED)  # any bytes are a Linux name
+
+
+def test_odd_paths_walked(tmp_path: Path) -> None:
+    _odd_tree(tmp_path)
+    assert _concise(tmp_path) == [
+        "broken.py:1:1: BRN901 broken symbolic link: its target does not exist",
+        "fifo.py:1:1: BRN901 not a regular file",
+        flagged_line("folder.py/inner.py"),
+        "loop_a.py:1:1: BRN901 symbolic link loop",
+        "loop_b.py:1:1: BRN901 symbolic link loop",
+        flagged_line("model.py"),
+        # Shown with a backslash escape where the name is not UTF-8.
+        flagged_line("not-utf8-\\udcff.py"),
+        flagged_line("with space é/módel ü.py"),
+    ]
+
+
+def test_odd_paths_named(tmp_path: Path) -> None:
+    _odd_tree(tmp_path)
+    lines = _concise(
+        tmp_path,
+        "missing.py",
+        "broken.py",
+        "loop_a.py",
+        "folder.py",
+        "fifo.py",
+        "with space é/módel ü.py",
+        "missing/folder/",
+        "model.py",
+    )
+    assert lines == [
+        "broken.py:1:1: BRN901 broken symbolic link: its target does not exist",
+        "fifo.py:1:1: BRN901 not a regular file",
+        flagged_line("folder.py/inner.py"),
+        "loop_a.py:1:1: BRN901 symbolic link loop",
+        "missing.py:1:1: BRN901 no such file or directory",
+        "missing/folder:1:1: BRN901 no such file or directory",
+        flagged_line("model.py"),
+        flagged_line("with space é/módel ü.py"),
+    ]
+
+
+def _delete_when_read(fifo: Path, victim: Path, done: threading.Event) -> None:
+    """Wait until birnn-lint opens `fifo` (a .gitignore it reads during discovery), then
+    delete `victim`, then let the read finish (EOF: an empty .gitignore)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)  # ENXIO until a reader opens it
+        except OSError as error:
+            if error.errno != errno.ENXIO:
+                raise
+            time.sleep(0.005)
+            continue
+        victim.unlink()
+        done.set()
+        os.close(fd)
+        return
+
+
+def test_file_deleted_between_discovery_and_reading(tmp_path: Path) -> None:
+    """Deterministic, without mocks: discovery reads each folder's .gitignore as it walks
+    (as git does, it blocks on a FIFO). `a_victim.py` is listed before the walk enters
+    `b/`, whose .gitignore is a FIFO; the writer end deletes the victim while discovery
+    waits on it, so the file is gone when the checking starts."""
+    write(tmp_path, "a_victim.py", FLAGGED)
+    write(tmp_path, "b/model.py", FLAGGED)
+    os.mkfifo(tmp_path / "b" / ".gitignore")
+    write(tmp_path, "c_model.py", FLAGGED)
+    done = threading.Event()
+    helper = threading.Thread(
+        target=_delete_when_read,
+        args=(tmp_path / "b" / ".gitignore", tmp_path / "a_victim.py", done),
+    )
+    helper.start()
+    try:
+        lines = _concise(tmp_path)
+    finally:
+        helper.join(timeout=70)
+    assert done.is_set(), "discovery never read b/.gitignore"
+    assert lines == [
+        "a_victim.py:1:1: BRN901 no such file (it may have been deleted)",
+        flagged_line("b/model.py"),
+        flagged_line("c_model.py"),
+    ]
