@@ -11,7 +11,11 @@ import re
 from collections.abc import Collection
 
 from birnn_lint.findings import Finding, Position
-from birnn_lint.registry import InternalErrorDiagnostic, SyntaxErrorDiagnostic
+from birnn_lint.registry import (
+    InternalErrorDiagnostic,
+    SyntaxErrorDiagnostic,
+    TooComplexDiagnostic,
+)
 
 # A recurrent layer can only be recognised through a name containing one of these,
 # reached from an import of torch: files without both cannot produce a check finding.
@@ -39,6 +43,16 @@ def syntax_error_finding(filename: str, message: str, row: int = 1, column: int 
     return _diagnostic(SyntaxErrorDiagnostic, filename, message, row, column)
 
 
+def too_complex_finding(filename: str, what: str) -> Finding:
+    return _diagnostic(
+        TooComplexDiagnostic,
+        filename,
+        f"not analyzed: the file is too large or too deeply nested for the analysis ({what}; "
+        f"limits: {MAX_SOURCE_CHARS:,} characters, {MAX_NODES:,} syntax nodes, "
+        f"nesting {MAX_DEPTH})",
+    )
+
+
 def internal_error_finding(filename: str, what: str, error: BaseException) -> Finding:
     message = (
         f"internal error in {what}: {type(error).__name__}: {error}; "
@@ -47,27 +61,102 @@ def internal_error_finding(filename: str, what: str, error: BaseException) -> Fi
     return _diagnostic(InternalErrorDiagnostic, filename, message)
 
 
+# Past these, libcst (which builds a far larger tree than the built-in parser, and
+# recurses natively) would take minutes and gigabytes, or overflow the C stack: such a
+# file gets a BRN903 diagnostic instead of an analysis.
+MAX_SOURCE_CHARS = 2_000_000
+MAX_NODES = 100_000
+MAX_DEPTH = 500
+# CPython accepts at most 200 nested brackets; libcst is never given more than this.
+_MAX_BRACKETS = 150
+_BRACKETS = re.compile(r"[\[\](){}]")
+_DUMMY_NAME = "<birnn-lint>"  # compile() re-reads the named file for error columns
+
+
 def check_source(
     source: str,
     filename: str = "<string>",
     codes: Collection[str] | None = None,
 ) -> list[Finding]:
     """Findings for one file's text, sorted by position. `codes` limits the check rules
-    run (None: all); diagnostics (BRN9xx) are always produced."""
+    run (None: all); diagnostics (BRN9xx) are always produced.
+
+    A file that cannot use a recurrent layer (see `may_contain_findings`) is never
+    parsed; the others are parsed with the built-in parser first, and analyzed with
+    libcst only when they construct a layer and are of a size libcst can handle."""
     if not may_contain_findings(source.encode("utf-8", "surrogatepass")):
-        return _syntax_only(source, filename)
-    try:
-        tree = ast.parse(source, filename)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        tree = None  # libcst gives the verdict
-    if tree is not None and not constructs_a_layer(tree):
         return []
+    if len(source) > MAX_SOURCE_CHARS:
+        return [too_complex_finding(filename, f"{len(source):,} characters")]
+    try:
+        tree = ast.parse(source, _DUMMY_NAME)
+    except SyntaxError as error:
+        if _max_brackets(source) > _MAX_BRACKETS or "nested" in (error.msg or ""):
+            return [_cpython_syntax_error(filename, error)]
+        # libcst may read code newer than the running Python (PEP 695, PEP 758); where it
+        # cannot either, the verdict is reported with CPython's message.
+        return _analyze(source, filename, codes)
+    except RecursionError:
+        return [syntax_error_finding(filename, "cannot parse: the code is nested too deeply")]
+    except MemoryError:
+        return [too_complex_finding(filename, "more than the memory available")]
+    except ValueError as error:  # null bytes
+        return [syntax_error_finding(filename, f"syntax error: {error}")]
+    nodes, depth, constructs = _survey(tree)
+    if not constructs:
+        return []
+    if nodes > MAX_NODES:
+        return [too_complex_finding(filename, f"{nodes:,} syntax nodes")]
+    if depth > MAX_DEPTH:
+        return [too_complex_finding(filename, f"expressions nested {depth} deep")]
+    return _analyze(source, filename, codes)
+
+
+def _analyze(source: str, filename: str, codes: Collection[str] | None) -> list[Finding]:
     from birnn_lint.analysis.run import analyze  # deferred: libcst is slow to import
 
     return sorted(analyze(source, filename, codes), key=Finding.sort_key)
 
 
+def cpython_syntax_error(source: str, filename: str) -> Finding | None:
+    """CPython's verdict on `source` as a BRN900 finding, or None when it compiles."""
+    try:
+        ast.parse(source, _DUMMY_NAME)
+    except SyntaxError as error:
+        return _cpython_syntax_error(filename, error)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
+
+
+def _cpython_syntax_error(filename: str, error: SyntaxError) -> Finding:
+    return syntax_error_finding(
+        filename, f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1
+    )
+
+
+def _max_brackets(source: str) -> int:
+    """An upper bound of bracket nesting (brackets in strings count too)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(source):
+        depth += 1 if match.group() in "([{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 _LAYER_NAMES = frozenset({"RNN", "GRU", "LSTM"})
+
+
+def _survey(tree: ast.AST) -> tuple[int, int, bool]:
+    """(node count, depth, whether the file constructs a layer) in one walk."""
+    nodes = deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return nodes, deepest, constructs_a_layer(tree)
 
 
 def constructs_a_layer(tree: ast.AST) -> bool:
@@ -87,24 +176,6 @@ def constructs_a_layer(tree: ast.AST) -> bool:
         if last in names:
             return True
     return False
-
-
-def _syntax_only(source: str, filename: str) -> list[Finding]:
-    """Files skipped by the pre-selection still get a syntax check, with the fast
-    built-in compiler, so that BRN900 does not depend on the file's words."""
-    try:
-        compile(source, filename, "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
-    except SyntaxError:
-        # The running Python may be older than the code (PEP 695 generics on 3.11):
-        # the verdict is libcst's, as for every other file.
-        from birnn_lint.analysis.run import parse_failure
-
-        return parse_failure(source, filename)
-    except (RecursionError, MemoryError) as error:
-        return [syntax_error_finding(filename, f"cannot parse: {type(error).__name__}")]
-    except ValueError as error:  # null bytes
-        return [syntax_error_finding(filename, f"cannot parse: {error}")]
-    return []
 
 
 __all__ = ["check_source", "may_contain_findings"]

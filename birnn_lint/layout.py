@@ -283,6 +283,12 @@ def _position(item: int, size: Size) -> object:
     return item
 
 
+def _slice_size(s: Slice) -> Size:
+    """The size of a slice of a symbolic axis: the same slice gives the same size, so that
+    two parts sliced alike can be joined."""
+    return Size.of(f"slice:{s.start}:{s.stop}:{s.step}:{s.negative_start}:{s.negative_stop}")
+
+
 def _slice_axis(axis: Axis, s: Slice, fixed: dict[str, object]) -> Axis | Problem | None:
     if s.start is None and s.stop is None and s.step == 1:
         return axis
@@ -314,12 +320,14 @@ def _slice_axis(axis: Axis, s: Slice, fixed: dict[str, object]) -> Axis | Proble
             return (factors[1],)
         return None
     if len(factors) == 1 and factors[0].kind in (TIME, BATCH, OTHER):
-        return (replace(factors[0], size=Size.of(f"slice{id(s)}")),)
-    if len(factors) == 1 and factors[0].kind in (HIDDEN, DIR) and s.step == 1:
+        return (replace(factors[0], size=_slice_size(s)),)
+    if len(factors) == 1 and factors[0].kind == HIDDEN:
+        return (replace(factors[0], size=_slice_size(s)),)  # some features of each state
+    if len(factors) == 1 and factors[0].kind == DIR:
         return None
     if len(factors) == 1 and factors[0].kind == LAYER and s.step == 1:
         # h[-k:] of a single-direction state: the last k layers.
-        return (replace(factors[0], size=Size.of(f"slice{id(s)}")),)
+        return (replace(factors[0], size=_slice_size(s)),)
     return None
 
 

@@ -47,10 +47,17 @@ class InternalErrorDiagnostic(Diagnostic):
     summary = "birnn-lint failed on this file; please report it."
 
 
+class TooComplexDiagnostic(Diagnostic):
+    code = "BRN903"
+    name = "too-complex-to-analyze"
+    summary = "The file is too large or too deeply nested to analyze; nothing in it was checked."
+
+
 DIAGNOSTICS: tuple[type[Rule], ...] = (
     SyntaxErrorDiagnostic,
     UnreadableFileDiagnostic,
     InternalErrorDiagnostic,
+    TooComplexDiagnostic,
 )
 
 

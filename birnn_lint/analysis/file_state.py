@@ -246,8 +246,11 @@ class FileState:
                 rule.check(event, self.context)  # type: ignore[attr-defined]
         new = self.context.reports[before:]
         del self.context.reports[before:]
+        statement = interp.current_statement
+        if isinstance(event, ev.InitialStateEvent) and event.state.statement is not None:
+            statement = event.state.statement  # reported where the state was built
         for report, defer in new:
-            report.statement = interp.current_statement
+            report.statement = statement
             if defer is None:
                 self.findings.append(report)
             else:

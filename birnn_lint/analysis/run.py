@@ -17,7 +17,11 @@ from birnn_lint.analysis.env import Env
 from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.interpreter import Interpreter
 from birnn_lint.analysis.layers import clear_caches
-from birnn_lint.engine import internal_error_finding, syntax_error_finding
+from birnn_lint.engine import (
+    cpython_syntax_error,
+    internal_error_finding,
+    syntax_error_finding,
+)
 from birnn_lint.findings import Edit, Finding, Fix, Position
 from birnn_lint.registry import check_rules
 
@@ -25,24 +29,14 @@ _ONE_LINE = re.compile(r"\s*[\r\n]\s*")
 
 
 def parse_failure(source: str, filename: str) -> list[Finding]:
-    """The BRN900 finding for `source`, or none when libcst parses it. The message and
-    position are CPython's where it rejects the code too: they read better."""
+    """The BRN900 finding for a file libcst cannot parse: CPython's message and position
+    where CPython rejects it too (they read better), else libcst's."""
     try:
         cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        try:
-            compile(source, filename, "exec", dont_inherit=True, flags=0x400)
-        except SyntaxError as py_error:
-            return [
-                syntax_error_finding(
-                    filename,
-                    f"syntax error: {py_error.msg}",
-                    py_error.lineno or 1,
-                    py_error.offset or 1,
-                )
-            ]
-        except (ValueError, RecursionError, MemoryError):
-            pass
+        ours = cpython_syntax_error(source, filename)
+        if ours is not None:
+            return [ours]
         return [
             syntax_error_finding(
                 filename, f"syntax error: {error.message}", error.raw_line, error.raw_column + 1

@@ -358,7 +358,7 @@ class TensorOps:
             s = self.size_of(n)
             sizes.append(s if isinstance(s, Size) else None)
         reads = [self.axis_read(n) for n in size_nodes]
-        return NewTensor(node, size_nodes, sizes, reads, fill)
+        return NewTensor(node, size_nodes, sizes, reads, fill, self.current_statement)
 
     def axis_read(self, node: cst.BaseExpression) -> tuple[str, int, int, cst.Integer] | None:
         """`x.size(k)`, `x.shape[k]` or `x.size()[k]`: (x, its binding version, k, k's node)."""

@@ -220,6 +220,8 @@ class NewTensor:
     # `x.shape[k]`, so that a rule can tell which axis of the layer's input was read.
     reads: list[tuple[str, int, int, cst.Integer] | None]
     fill: str  # "zeros", "randn", ...
+    # The statement that built it: a fix's edits stay inside it.
+    statement: cst.CSTNode | None = None
 
 
 class Unknown:

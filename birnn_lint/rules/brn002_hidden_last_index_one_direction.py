@@ -26,6 +26,8 @@ class HiddenLastIndexOneDirection(Rule):
         tensor = event.tensor
         if not is_state(tensor) or tensor.directions != 2 or not event.items:
             return
+        if not isinstance(event.result, lay.Layout):
+            return  # its uses cannot be followed: whether it is joined is unknown
         first = event.items[0]
         if first not in (-1, "last-layer") or first_axis_kinds(tensor) not in (
             [lay.LAYER, lay.DIR],

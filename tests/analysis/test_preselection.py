@@ -35,6 +35,19 @@ def test_constructor_stage(source, constructs):
     assert constructs_a_layer(ast.parse(source)) is constructs
 
 
-def test_a_skipped_file_still_gets_its_syntax_checked():
+def test_a_file_that_cannot_use_a_layer_is_never_parsed():
+    assert check_source("x = (\n", "s.py") == []  # not torch code: left to other tools
     assert [f.code for f in check_source("import torch\nLSTM = (\n", "s.py")] == ["BRN900"]
     assert check_source("import torch\nx = 'LSTM'\n", "s.py") == []
+
+
+def test_limits_give_a_diagnostic_not_an_analysis():
+    big = "import torch\nrnn = torch.nn.LSTM(1, 2)\nDATA = [" + "1, " * 110_000 + "]\n"
+    (finding,) = check_source(big, "big.py")
+    assert finding.code == "BRN903" and "110,0" in finding.message
+    nested = "import torch\nrnn = torch.nn.LSTM(1, 2)\nx = " + "(" * 3000 + "1" + ")" * 3000
+    (finding,) = check_source(nested, "deep.py")
+    assert (finding.code, finding.message) == (
+        "BRN900",
+        "syntax error: too many nested parentheses",
+    )

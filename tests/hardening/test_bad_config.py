@@ -84,7 +84,7 @@ WRONG_TYPES = {
     ),
     "null byte in a code": (
         'ignore = ["BRN\\u0000"]',
-        "unknown rule code or prefix 'BRN\\x00' in `ignore` of {path} (did you mean 'BRN902'?)",
+        "unknown rule code or prefix 'BRN\\x00' in `ignore` of {path} (did you mean 'BRN903'?)",
     ),
 }
 
@@ -159,7 +159,7 @@ STDIN = {
     ),
     "binary": (b"\x89PNG\r\n\x1a\n", "-:1:1: BRN901 invalid UTF-8 at line 1, column 1 (byte 0x89)"),
     "null byte": (
-        b"x = 1\x00\n",
+        b"import torch\nx = 1\x00\nrnn = torch.nn.LSTM(1, 2)\n",
         "-:1:1: BRN900 syntax error: source code string cannot contain null bytes",
     ),
     "unknown cookie": (

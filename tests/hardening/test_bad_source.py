@@ -158,6 +158,8 @@ def _content(case: Case, prelude: bool) -> bytes:
 def _expected(name: str, case: Case, prelude: bool) -> str | None:
     if case.expected is None:
         return None
+    if case.expected[2] == "BRN900" and not prelude:
+        return None  # a file that cannot use torch's recurrent layers is never parsed
     row, column, code, message = case.expected
     head_rows = case.head.count(b"\n")
     shift = head_rows + (PRELUDE_ROWS if prelude else 0)
@@ -193,7 +195,7 @@ def test_each_bad_file_gets_one_exact_diagnostic(tmp_path: Path, prelude: bool) 
 
 
 def test_summary_counts_every_bad_file(tmp_path: Path) -> None:
-    expected = _project(tmp_path, prelude=False)
+    expected = _project(tmp_path, prelude=True)
     result = birnn("check", "--no-cache", "--format", "concise", cwd=tmp_path)
     assert result.code == 1, result
     assert result.lines == [
@@ -215,7 +217,7 @@ def test_fix_writes_no_bad_file(tmp_path: Path) -> None:
 
 
 def test_full_format_shows_the_bad_line(tmp_path: Path) -> None:
-    write(tmp_path, "broken.py", b"import os\r\n\tx = (1,\r\n")
+    write(tmp_path, "broken.py", b"import torch  # an LSTM\r\n\tx = (1,\r\n")
     result = birnn("check", "--no-cache", "broken.py", cwd=tmp_path)
     assert result.code == 1, result
     assert result.out == (
