@@ -161,7 +161,7 @@ def _check_files(request: CheckRequest, paths: Sequence[Path]) -> tuple[Run, dic
         Report(display_name(p, cwd), [_unreadable(display_name(p, cwd), why)])
         for p, why in found.errors
     ]
-    for (path, display), result in zip(files, results):
+    for (path, display), result in zip(files, results, strict=True):
         findings = settings.filter(_relabel(result.findings, display), path)
         report = Report(display, findings, result.source)
         if request.add_noqa:

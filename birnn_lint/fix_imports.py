@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Union
 
 import libcst as cst
 
 from birnn_lint.findings import Edit, Position
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
+_Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
 
 
 def _dotted(node: cst.BaseExpression) -> str:

@@ -97,7 +97,7 @@ def _spans(lines: _Lines, edits: Sequence[Edit], newline: str) -> list[_Span]:
         content = edit.content if newline == "\n" else _BARE_LF.sub(newline, edit.content)
         spans.append(_Span(start, end, content))
     spans.sort(key=lambda span: (span.start, span.end))
-    for before, after in zip(spans, spans[1:]):
+    for before, after in zip(spans, spans[1:], strict=False):
         if _overlap(before, after):
             raise ValueError("edits overlap")
     return spans

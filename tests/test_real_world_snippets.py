@@ -91,7 +91,7 @@ decoder_init = tuple(per_layer(s) for s in final)
 def test_opennmt_interleaved_direction_join_over_lstm_tuple_is_silent() -> None:
     assert lint(OPENNMT_INTERLEAVE_TUPLE) == []
     ns = run(OPENNMT_INTERLEAVE_TUPLE)
-    for joined, state in zip(ns["decoder_init"], ns["final"]):
+    for joined, state in zip(ns["decoder_init"], ns["final"], strict=True):
         assert torch.equal(joined, every_layer_both_directions(state, L))
 
 

@@ -148,7 +148,7 @@ def test_sarif_is_valid_and_complete(project: Path) -> None:
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [r.code for r in all_rules()]
-    for rule, registered in zip(rules, all_rules()):
+    for rule, registered in zip(rules, all_rules(), strict=True):
         assert rule["name"] == registered.name
         assert rule["shortDescription"]["text"] == registered.summary
         assert rule["help"]["text"]

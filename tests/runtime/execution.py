@@ -73,7 +73,7 @@ def equals(value: Any, truth: Truth) -> bool:
     return (
         isinstance(value, (tuple, list))
         and len(value) == len(truth)
-        and all(equals(v, t) for v, t in zip(value, truth))
+        and all(equals(v, t) for v, t in zip(value, truth, strict=True))
     )
 
 

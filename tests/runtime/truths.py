@@ -16,15 +16,15 @@ zeros), unless the proof gives expressions for them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Union
+from typing import Any
 
 import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
-Truth = Union[Tensor, tuple[Tensor, ...]]
+Truth = Tensor | tuple[Tensor, ...]
 
 _CLASS_OF_MODE = {"RNN_TANH": nn.RNN, "RNN_RELU": nn.RNN, "GRU": nn.GRU, "LSTM": nn.LSTM}
 
@@ -328,7 +328,7 @@ def _frozen(value: Any) -> Any:
 
 
 def _same_inputs(a: list[Any], b: list[Any]) -> bool:
-    return len(a) == len(b) and all(_same(u, v) for u, v in zip(a, b))
+    return len(a) == len(b) and all(_same(u, v) for u, v in zip(a, b, strict=True))
 
 
 def _same(u: Any, v: Any) -> bool:

@@ -92,7 +92,7 @@ class _Survey(cst.CSTVisitor):
             self.bindings.setdefault(target.value, []).append(value)
         elif isinstance(target, cst.Tuple) and isinstance(value, cst.Tuple):
             if len(target.elements) == len(value.elements):
-                for t, v in zip(target.elements, value.elements):
+                for t, v in zip(target.elements, value.elements, strict=True):
                     self._bind(t.value, v.value)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
