@@ -7,9 +7,9 @@ import re
 import libcst as cst
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.events import FixSpec, ReshapeEvent, RuleContext
+from birnn_lint.analysis.events import FixSpec, IndexEvent, ReshapeEvent, RuleContext
 from birnn_lint.analysis.layers import literal
-from birnn_lint.analysis.values import STATE_C, STATE_H, LayerInfo, Tensor
+from birnn_lint.analysis.values import OUTPUT, STATE_C, STATE_H, LayerInfo, Tensor
 from birnn_lint.layout import Size
 
 
@@ -123,3 +123,47 @@ def swap_sizes_fix(
 # Initial-state constructions whose values do not depend on their order, or are random:
 # swapping their sizes changes no meaning.
 CONSTRUCTION_FILLS = frozenset({"zeros", "ones", "empty", "randn", "rand", "full"})
+
+
+def last_sample_read(event: IndexEvent, batch_axis: int) -> bool:
+    """`-1` on the batch axis of a full 3-D output, every axis before it a bare `:`, and
+    the axis before the batch axis (if any) the only other axis: the last sample read
+    where the last time step was meant."""
+    tensor = event.tensor
+    if tensor.role != OUTPUT or tensor.layout.fixed or tensor.layout.ndim != 3:
+        return False
+    if [f.kind for f in lay.live(tensor.layout.axes[batch_axis])] != [lay.BATCH]:
+        return False
+    items = event.items
+    if len(items) <= batch_axis or items[batch_axis] != -1:
+        return False
+    return all(is_full_slice(item) for item in items[:batch_axis])
+
+
+def report_last_sample(
+    rule: type, event: IndexEvent, ctx: RuleContext, batch_axis: int, meant: str
+) -> None:
+    """Report a last-sample read (BRN011, BRN013), with the index that takes the last
+    time step as an unsafe fix."""
+    node = event.node
+    fix = None
+    if only_colons_after(node, batch_axis + 1):
+        fix = FixSpec(
+            "unsafe",
+            f"Index the {'first' if batch_axis == 1 else 'second'} axis, which is time",
+            ((node, f"{ctx.code(node.value)}[{meant}]"),),
+        )
+    tensor = event.tensor
+    source = "pad_packed_sequence's output" if tensor.padded else "the output"
+    layout = (
+        "time-major (seq, batch, features)"
+        if batch_axis == 1
+        else ("batch-first (batch, seq, features)")
+    )
+    ctx.report(
+        rule,
+        node,
+        f"{subject(tensor)}: {source} is {layout}, so `{ctx.code(node)}` is the last "
+        f"sample's output at every time step, not the last time step; that is `[{meant}]`",
+        fix,
+    )

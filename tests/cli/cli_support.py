@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,26 +12,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SARIF_SCHEMA = REPO_ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 
 
-def _entry_point() -> str:
-    beside = Path(sys.executable).with_name("birnn-lint")
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("birnn-lint")
-    assert found, "the birnn-lint console script is not installed"
-    return found
+from entry_point import BIRNN_LINT, FLAGGED  # noqa: F401 - re-exported
 
-
-BIRNN_LINT = _entry_point()
-
-# Flagged by BRN002 at line 6, column 8 (`h_n[-1]`), with an unsafe fix.
-FLAGGED = """\
-import torch
-from torch import nn
-rnn = nn.GRU(8, 16, num_layers=2, bidirectional=True)
-x = torch.randn(5, 3, 8)
-output, h_n = rnn(x)
-last = h_n[-1]
-"""
 FLAGGED_AT = (6, 8)
 # The same code, corrected the way BRN002's fix suggests.
 CORRECTED = FLAGGED.replace("h_n[-1]", "torch.cat((h_n[-2], h_n[-1]), dim=-1)")

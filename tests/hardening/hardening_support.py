@@ -10,7 +10,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,28 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-
-def _entry_point() -> str:
-    beside = Path(sys.executable).with_name("birnn-lint")
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("birnn-lint")
-    assert found, "the birnn-lint console script is not installed"
-    return found
-
-
-BIRNN_LINT = _entry_point()
-
-# Flagged by BRN002 at line 6, column 8 (`h_n[-1]`), with an unsafe fix.
-FLAGGED = """\
-import torch
-from torch import nn
-rnn = nn.GRU(8, 16, num_layers=2, bidirectional=True)
-x = torch.randn(5, 3, 8)
-output, h_n = rnn(x)
-last = h_n[-1]
-"""
+from entry_point import BIRNN_LINT, FLAGGED  # noqa: F401 - re-exported
 
 
 def flagged_message() -> str:
