@@ -15,6 +15,7 @@ from birnn_lint.registry import (
     InternalErrorDiagnostic,
     SyntaxErrorDiagnostic,
     TooComplexDiagnostic,
+    UnreadableFileDiagnostic,
 )
 
 # A recurrent layer can only be recognised through a name containing one of these,
@@ -41,6 +42,10 @@ def _diagnostic(rule, filename: str, message: str, row: int = 1, column: int = 1
 
 def syntax_error_finding(filename: str, message: str, row: int = 1, column: int = 1) -> Finding:
     return _diagnostic(SyntaxErrorDiagnostic, filename, message, row, column)
+
+
+def unreadable_finding(filename: str, message: str) -> Finding:
+    return _diagnostic(UnreadableFileDiagnostic, filename, message)
 
 
 def too_complex_finding(filename: str, what: str) -> Finding:

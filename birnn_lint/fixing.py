@@ -16,9 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from birnn_lint.engine import check_source
+from birnn_lint.engine import check_source, unreadable_finding
 from birnn_lint.findings import Edit, Finding, Fix, Position
-from birnn_lint.registry import UnreadableFileDiagnostic
 from birnn_lint.source_io import (
     SourceReadError,
     SourceWriteError,
@@ -406,18 +405,6 @@ class FileFixOutcome:
         return self.before is not None and self.after != self.before
 
 
-def _unreadable(display: str, message: str) -> Finding:
-    rule = UnreadableFileDiagnostic
-    return Finding(
-        code=rule.code,
-        name=rule.name,
-        message=message,
-        filename=display,
-        location=Position(1, 1),
-        end_location=Position(1, 1),
-    )
-
-
 def fix_file(
     path: Path,
     *,
@@ -437,7 +424,7 @@ def fix_file(
         original = read_source(path)
     except SourceReadError as error:
         return FileFixOutcome(
-            path, name, [], [_unreadable(name, error.message)], error=error.message
+            path, name, [], [unreadable_finding(name, error.message)], error=error.message
         )
     outcome = fix_source(
         original.text, name, unsafe=unsafe, codes=codes, keep=keep, max_passes=max_passes

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from birnn_lint import cache as cache_module
-from birnn_lint.engine import check_source, internal_error_finding
-from birnn_lint.findings import Finding, Position
-from birnn_lint.registry import InternalErrorDiagnostic, UnreadableFileDiagnostic
+from birnn_lint.engine import check_source, internal_error_finding, unreadable_finding
+from birnn_lint.findings import Finding
+from birnn_lint.registry import InternalErrorDiagnostic
 from birnn_lint.source_io import SourceReadError, decode_source, read_source
 
 if TYPE_CHECKING:  # the pool's modules are imported only when a run uses one
@@ -63,17 +63,6 @@ class _Task:
     stat: os.stat_result | None
 
 
-def _unreadable(display: str, message: str) -> Finding:
-    return Finding(
-        code=UnreadableFileDiagnostic.code,
-        name=UnreadableFileDiagnostic.name,
-        message=message,
-        filename=display,
-        location=Position(1, 1),
-        end_location=Position(1, 1),
-    )
-
-
 def _cacheable(findings: Sequence[Finding]) -> bool:
     # An internal error may be transient (memory, recursion) or fixed by the next build.
     return all(f.code != InternalErrorDiagnostic.code for f in findings)
@@ -93,7 +82,7 @@ def _check_task(
     try:
         source = read_source(Path(task.path))
     except SourceReadError as error:
-        return task.index, [_unreadable(task.display, error.message)], None, None
+        return task.index, [unreadable_finding(task.display, error.message)], None, None
     stage = "the cache"
     try:
         digest = cache_module.content_hash(source.raw) if cache is not None else ""

@@ -27,3 +27,11 @@ x = torch.randn(5, 3, 8)
 output, h_n = rnn(x)
 last = h_n[-1]
 """
+
+
+def write(root: Path, relative: str, content: str | bytes) -> Path:
+    """Write a file below `root` (text as UTF-8, bytes as they are), making folders."""
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path

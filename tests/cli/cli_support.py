@@ -8,11 +8,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from entry_point import BIRNN_LINT, FLAGGED, write  # noqa: F401 - re-exported
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SARIF_SCHEMA = REPO_ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
-
-
-from entry_point import BIRNN_LINT, FLAGGED  # noqa: F401 - re-exported
 
 FLAGGED_AT = (6, 8)
 # The same code, corrected the way BRN002's fix suggests.
@@ -59,16 +58,6 @@ def birnn(
     err = done.stderr.decode("utf-8", "replace")
     assert "Traceback" not in err, f"a traceback reached the user:\n{err}"
     return Result(done.returncode, out, err)
-
-
-def write(root: Path, relative: str, text: str | bytes) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 CONCISE = re.compile(r"^(?P<path>.+?):(?P<row>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<rest>.*)$")

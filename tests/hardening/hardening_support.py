@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from entry_point import BIRNN_LINT, FLAGGED  # noqa: F401 - re-exported
+from entry_point import BIRNN_LINT, FLAGGED, write  # noqa: F401 - re-exported
 
 
 def flagged_message() -> str:
@@ -126,16 +126,6 @@ def birnn_measured(*args: str | Path, cwd: Path, timeout: float, address_space: 
     result.seconds = seconds
     result.max_rss = usage.ru_maxrss * 1024  # Linux reports KiB
     return result
-
-
-def write(root: Path, relative: str, content: str | bytes) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_bytes(content.encode("utf-8"))
-    return path
 
 
 # --- running as another user ------------------------------------------------------------
