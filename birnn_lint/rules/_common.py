@@ -7,7 +7,7 @@ import re
 import libcst as cst
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.events import FixSpec, IndexEvent, ReshapeEvent, RuleContext
+from birnn_lint.analysis.events import Applicability, FixSpec, IndexEvent, ReshapeEvent, RuleContext
 from birnn_lint.analysis.layers import literal
 from birnn_lint.analysis.values import OUTPUT, STATE_C, STATE_H, LayerInfo, Tensor
 from birnn_lint.layout import Size
@@ -117,7 +117,7 @@ def swap_sizes_fix(
         )
     else:
         return None
-    return FixSpec("safe", f"Split as {what}, then transpose back", ((node, new),))
+    return FixSpec(Applicability.SAFE, f"Split as {what}, then transpose back", ((node, new),))
 
 
 # Initial-state constructions whose values do not depend on their order, or are random:
@@ -149,7 +149,7 @@ def report_last_sample(
     fix = None
     if only_colons_after(node, batch_axis + 1):
         fix = FixSpec(
-            "unsafe",
+            Applicability.UNSAFE,
             f"Index the {'first' if batch_axis == 1 else 'second'} axis, which is time",
             ((node, f"{ctx.code(node.value)}[{meant}]"),),
         )

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from birnn_lint.analysis.events import FixSpec, RuleContext, TupleIndexEvent
-from birnn_lint.registry import Rule
+from birnn_lint.analysis.contract import CheckRule
+from birnn_lint.analysis.events import Applicability, FixSpec, RuleContext, TupleIndexEvent
 
 
-class LstmStateTupleIndex(Rule):
+class LstmStateTupleIndex(CheckRule):
     code = "BRN006"
     name = "lstm-state-tuple-index"
     summary = "An LSTM's state is the tuple (h_n, c_n): `state[-1]` is c_n"
     fix_safety = "unsafe"
-    events = (TupleIndexEvent,)
 
-    def check(self, event: TupleIndexEvent, ctx: RuleContext) -> None:
+    def on_tuple_index(self, event: TupleIndexEvent, ctx: RuleContext) -> None:
         value = event.value
         if value.tag != "lstm-state" or event.index != -1 or value.layer is None:
             return
@@ -26,7 +25,7 @@ class LstmStateTupleIndex(Rule):
         else:
             new = f"{receiver}[0][-1]"
         fix = FixSpec(
-            "unsafe",
+            Applicability.UNSAFE,
             "Take the last layer from h_n, the tuple's first item",
             ((event.node, new),),
             needs_torch=directions == 2,

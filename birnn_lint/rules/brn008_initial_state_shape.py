@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.events import FixSpec, InitialStateEvent, RuleContext
-from birnn_lint.registry import Rule
+from birnn_lint.analysis.contract import CheckRule
+from birnn_lint.analysis.events import Applicability, FixSpec, InitialStateEvent, RuleContext
 from birnn_lint.rules._common import CONSTRUCTION_FILLS, same_size
 
 
-class InitialStateShape(Rule):
+class InitialStateShape(CheckRule):
     code = "BRN008"
     name = "initial-state-shape"
     summary = "h_0 and c_0 need num_layers * num_directions rows"
     fix_safety = "safe"
-    events = (InitialStateEvent,)
 
-    def check(self, event: InitialStateEvent, ctx: RuleContext) -> None:
+    def on_initial_state(self, event: InitialStateEvent, ctx: RuleContext) -> None:
         state = event.state
         layer = event.layer
         if not state.sizes or state.sizes[0] is None:
@@ -36,7 +35,7 @@ class InitialStateShape(Rule):
         fix = None
         if state.fill in CONSTRUCTION_FILLS and same_size(layer, first * lay.Size(2), expected):
             fix = FixSpec(
-                "safe",
+                Applicability.SAFE,
                 "Allocate a row per layer and direction",
                 ((node, f"{ctx.code(node)} * 2"),),
             )
