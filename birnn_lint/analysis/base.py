@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from birnn_lint.analysis.context import CallContext
-from birnn_lint.analysis.env import Env, Status
+from birnn_lint.analysis.context import ROOT, CallContext
+from birnn_lint.analysis.env import Env, Status, merge
 from birnn_lint.analysis.values import Tensor, TupleValue, Value
 
 if TYPE_CHECKING:
@@ -26,6 +26,46 @@ class InterpreterBase:
     current_statement: cst.CSTNode
     # The name of the method's first parameter (`self`, `this`), if a method.
     receiver: str | None
+    # The functions being interpreted, outermost first: a recursive call is not followed.
+    stack: tuple[cst.FunctionDef, ...]
+    # Environments at `return` / `raise`, and the values returned.
+    exits: list[Env]
+    return_values: list[Value]
+    returned: bool
+
+    def __init__(
+        self,
+        file: FileState,
+        scope_node: cst.CSTNode,
+        env: Env,
+        context: CallContext = ROOT,
+        stack: tuple[cst.FunctionDef, ...] = (),
+    ) -> None:
+        self.file = file
+        self.scope_node = scope_node
+        self.env = env
+        self.context = context
+        self.stack = stack
+        self.current_statement = scope_node
+        self.receiver = file.receiver(scope_node)
+        self.exits: list[Env] = []
+        self.return_values: list[Value] = []
+        self.returned = False
+
+    def run_body(self) -> None:
+        node = self.scope_node
+        if isinstance(node, cst.FunctionDef):
+            body = node.body
+            self.run_block(body.body if isinstance(body, cst.IndentedBlock) else [body])
+        elif isinstance(node, cst.Module):
+            self.run_block(node.body)
+
+    def exit_env(self) -> Env:
+        """The environment after the body, merged over every way out of it."""
+        ends = list(self.exits)
+        if not self.returned:
+            ends.append(self.env)
+        return merge(ends) if ends else self.env
 
     def expr(self, node: cst.BaseExpression) -> Value:
         raise NotImplementedError

@@ -42,8 +42,6 @@ MAX_CALL_DEPTH = 3
 
 
 class Calls(Statements):
-    stack: tuple[cst.FunctionDef, ...]
-
     def call(self, node: cst.Call) -> Value:
         func = node.func
         qname = self.file.qualified(func)
@@ -119,6 +117,7 @@ class Calls(Statements):
         self.file.called.add(callee)
         key = self.file.summary_key(node, callee, [v for _, v in args], self.env)
         cached = self.file.summaries.get(key) if key is not None else None
+        statuses: dict[int, Status]
         if cached is not None:
             value, statuses, aliases = cached
         else:
@@ -137,8 +136,6 @@ class Calls(Statements):
         method: bool,
         args: list[tuple[cst.Arg, Value]],
     ) -> tuple[Value, dict[int, Status], dict[str, str]]:
-        from birnn_lint.analysis.interpreter import Interpreter
-
         caller = (
             self.scope_node.name.value
             if isinstance(self.scope_node, cst.FunctionDef)
@@ -148,7 +145,7 @@ class Calls(Statements):
         env = self.file.method_env(callee)
         env.pending = dict(self.env.pending)
         env.dim_alias = dict(self.env.dim_alias)
-        inner = Interpreter(self.file, callee, env, context, self.stack + (callee,))
+        inner = type(self)(self.file, callee, env, context, self.stack + (callee,))
         escaped = inner.bind_parameters(callee, args, method)
         for value in escaped:
             self.use(value)

@@ -16,6 +16,7 @@ import libcst as cst
 from birnn_lint.analysis.values import LayerInfo, NewTensor, Opaque, Tensor, TupleValue
 from birnn_lint.findings import Edit
 from birnn_lint.layout import Layout, Problem
+from birnn_lint.registry import Rule
 from birnn_lint.strenum import StrEnum
 
 
@@ -166,7 +167,7 @@ class RuleContext:
 
     def report(
         self,
-        rule: type,
+        rule: type[Rule],
         node: cst.CSTNode,
         message: str,
         fix: FixSpec | None = None,
@@ -174,6 +175,6 @@ class RuleContext:
     ) -> None:
         """Report now, or, with `wait`, once it is clear the value is used without being
         made right."""
-        code: str = rule.code
-        name: str = rule.name
+        code = rule.code
+        name = rule.name
         self.reports.append((Report(code, name, node, message, fix), wait))

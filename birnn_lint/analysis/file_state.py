@@ -13,7 +13,7 @@ import libcst as cst
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.context import CallContext
 from birnn_lint.analysis.contract import CheckRule
-from birnn_lint.analysis.env import Env, fresh_opaque
+from birnn_lint.analysis.env import Env, Status, fresh_opaque
 from birnn_lint.analysis.layers import (
     LAYER_CLASSES,
     Scope,
@@ -75,7 +75,7 @@ class FileState(Recorder):
         self._opaque: dict[cst.CSTNode, Opaque] = {}
         # Call summaries: (call node, callee, abstract arguments) -> (returned value,
         # statuses of held-back findings after the call, size aliases learnt).
-        self.summaries: dict[object, tuple[Value, dict[int, object], dict[str, str]]] = {}
+        self.summaries: dict[object, tuple[Value, dict[int, Status], dict[str, str]]] = {}
         self._index_scopes(module)
         # Layers kept in attributes and module names are known before any body runs:
         # a size such as `self.num_layers` may be read before the layer is used.

@@ -16,9 +16,7 @@ import libcst as cst
 from birnn_lint import layout as lay
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.calls import Calls
-from birnn_lint.analysis.context import ROOT, CallContext
-from birnn_lint.analysis.env import Env, Status, merge
-from birnn_lint.analysis.file_state import FileState
+from birnn_lint.analysis.env import Status
 from birnn_lint.analysis.values import (
     UNKNOWN,
     LayerRef,
@@ -34,40 +32,6 @@ from birnn_lint.layout import Problem, Size
 
 
 class Interpreter(Calls):
-    def __init__(
-        self,
-        file: FileState,
-        scope_node: cst.CSTNode,
-        env: Env,
-        context: CallContext = ROOT,
-        stack: tuple[cst.FunctionDef, ...] = (),
-    ) -> None:
-        self.file = file
-        self.scope_node = scope_node
-        self.env = env
-        self.context = context
-        self.stack = stack
-        self.current_statement = scope_node
-        self.receiver = file.receiver(scope_node)
-        self.exits = []
-        self.return_values = []
-        self.returned = False
-
-    def run_body(self) -> None:
-        node = self.scope_node
-        if isinstance(node, cst.FunctionDef):
-            body = node.body
-            self.run_block(body.body if isinstance(body, cst.IndentedBlock) else [body])
-        elif isinstance(node, cst.Module):
-            self.run_block(node.body)
-
-    def exit_env(self) -> Env:
-        """The environment after the body, merged over every way out of it."""
-        ends = list(self.exits)
-        if not self.returned:
-            ends.append(self.env)
-        return merge(ends) if ends else self.env
-
     # ------------------------------------------------------------------ expressions
 
     def expr(self, node: cst.BaseExpression) -> Value:
@@ -122,7 +86,7 @@ class Interpreter(Calls):
         unknown objects; what it computes from tracked values escapes."""
         saved = self.env
         self.env = saved.copy()
-        comp: cst.BaseCompFor | None = node.for_in
+        comp: cst.CompFor | None = node.for_in
         while comp is not None:
             self.use(self.expr(comp.iter))
             self.bind(comp.target, UNKNOWN)

@@ -7,19 +7,20 @@ every parsed file, positions only for files that have something to report.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, QualifiedNameProvider
 
 from birnn_lint.analysis import events as ev
+from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.env import Env
 from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.interpreter import Interpreter
 from birnn_lint.analysis.layers import clear_caches
 from birnn_lint.analysis.values import Tensor, TupleValue, Value
-from birnn_lint.engine import (
+from birnn_lint.diagnostics import (
     cpython_syntax_error,
     internal_error_finding,
     syntax_error_finding,
@@ -27,6 +28,7 @@ from birnn_lint.engine import (
 from birnn_lint.findings import Edit, Finding, Fix, Position
 from birnn_lint.registry import check_rules
 
+Positions = Mapping[cst.CSTNode, CodeRange]
 _ONE_LINE = re.compile(r"\s*[\r\n]\s*")
 
 
@@ -57,7 +59,11 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     except (cst.ParserSyntaxError, RecursionError):
         return parse_failure(source, filename)
     clear_caches()
-    rules = [r() for r in check_rules() if codes is None or r.code in codes]
+    rules = [
+        r()
+        for r in check_rules()
+        if issubclass(r, CheckRule) and (codes is None or r.code in codes)
+    ]
     if not rules:
         return []
     try:
@@ -118,7 +124,7 @@ def _pending_of(value: Value) -> set[int]:
     return set()
 
 
-def _position(positions, node: cst.CSTNode) -> tuple[Position, Position]:
+def _position(positions: Positions, node: cst.CSTNode) -> tuple[Position, Position]:
     rng = positions[node]
     return (
         Position(rng.start.line, rng.start.column + 1),
@@ -127,7 +133,7 @@ def _position(positions, node: cst.CSTNode) -> tuple[Position, Position]:
 
 
 def _findings(
-    reports: list[ev.Report], positions, filename: str, import_edit: Edit | None
+    reports: list[ev.Report], positions: Positions, filename: str, import_edit: Edit | None
 ) -> list[Finding]:
     from birnn_lint.registry import rule_by_code
 

@@ -28,11 +28,6 @@ MAX_LOOP_PASSES = 4
 
 
 class Statements(Guards):
-    # Environments at `return` / `raise`, and the values returned.
-    exits: list[Env]
-    return_values: list[Value]
-    returned: bool
-
     def run_block(self, body: object) -> None:
         assert isinstance(body, Sequence)
         for stmt in body:

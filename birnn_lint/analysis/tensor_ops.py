@@ -107,10 +107,11 @@ class TensorOps(SizeReader):
             dims_args = args
             if len(args) == 1 and isinstance(args[0].value, (cst.Tuple, cst.List)):
                 dims_args = [cst.Arg(e.value) for e in args[0].value.elements]
-            dims = [literal(a.value) for a in dims_args]
-            if not all(ok and isinstance(v, int) for ok, v in dims):
+            dims = [literal(a.value)[1] for a in dims_args]
+            ints = [v for v in dims if isinstance(v, int) and not isinstance(v, bool)]
+            if len(ints) != len(dims):
                 return self.derived(tensor, None)
-            return self.derived(tensor, lay.permute(tensor.layout, [v for _, v in dims]))
+            return self.derived(tensor, lay.permute(tensor.layout, ints))
         if method in ("movedim", "moveaxis"):
             s, d = self.int_arg(args, 0, "source"), self.int_arg(args, 1, "destination")
             if s is None or d is None:
@@ -174,8 +175,8 @@ class TensorOps(SizeReader):
         receiver_node: cst.BaseExpression,
         tensor: Tensor,
         result: Layout | Problem | None,
-        size_args: list[cst.Arg],
-        targets: list[object],
+        size_args: Sequence[cst.Arg],
+        targets: Sequence[object],
     ) -> Value:
         if isinstance(result, Problem):
             swapped = result.at
@@ -192,11 +193,11 @@ class TensorOps(SizeReader):
     def split(self, node: cst.Call, method: str, tensor: Tensor, args: list[cst.Arg]) -> Value:
         first = _arg(args, 0, "chunks" if method == "chunk" else "split_size_or_sections")
         if method == "unbind":
-            d = self.int_arg(args, 0, "dim")
-            d = 0 if d is None and not args else d
-            if d is None:
+            axis = self.int_arg(args, 0, "dim")
+            axis = 0 if axis is None and not args else axis
+            if axis is None:
                 return self.derived(tensor, None)
-            parts = lay.unbind(tensor.layout, d)
+            parts = lay.unbind(tensor.layout, axis)
             if parts is None:
                 self.use(tensor)
                 return UNKNOWN

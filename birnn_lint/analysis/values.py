@@ -126,7 +126,7 @@ class LayerInfo:
         return bool(self.batch_first.value)
 
     def describe(self, directions: int) -> str:
-        parts = [self.kind]
+        parts: list[str] = [self.kind.value]
         if directions == 2:
             parts.append(
                 "bidirectional" if self.bidirectional.known else "bidirectional configurable"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import libcst as cst
 
@@ -93,7 +94,7 @@ def swap_sizes_fix(
     node: cst.Call,
     receiver: cst.BaseExpression,
     method: str,
-    size_args: list[cst.Arg],
+    size_args: Sequence[cst.Arg],
     at: int,
     what: str,
 ) -> FixSpec | None:

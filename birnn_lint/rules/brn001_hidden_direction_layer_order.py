@@ -10,14 +10,15 @@ from birnn_lint.analysis.events import (
     RuleContext,
     SliceOrderEvent,
 )
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import is_state, order_fix, state_name, subject, when
 
 
 class HiddenDirectionLayerOrder(CheckRule):
     code = "BRN001"
     name = "hidden-direction-layer-order"
-    summary = "A final state's first axis is layer-major, not direction-major"
-    fix_safety = "safe"
+    fix_safety = FixSafety.SAFE
+    fix_availability = FixAvailability.SOMETIMES
 
     def on_reshape(self, event: ReshapeEvent, ctx: RuleContext) -> None:
         tensor = event.tensor

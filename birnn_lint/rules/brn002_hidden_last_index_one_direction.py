@@ -5,6 +5,7 @@ from __future__ import annotations
 from birnn_lint import layout as lay
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import Applicability, FixSpec, IndexEvent, RuleContext, Wait
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import (
     both_directions,
     first_axis_kinds,
@@ -18,8 +19,8 @@ from birnn_lint.rules._common import (
 class HiddenLastIndexOneDirection(CheckRule):
     code = "BRN002"
     name = "hidden-last-index-one-direction"
-    summary = "`h_n[-1]` of a bidirectional layer is only the backward direction"
-    fix_safety = "unsafe"
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = FixAvailability.ALWAYS
 
     def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:
         tensor = event.tensor

@@ -5,6 +5,7 @@ from __future__ import annotations
 from birnn_lint import layout as lay
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import Applicability, FixSpec, ReshapeEvent, RuleContext
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import subject, when
 
 
@@ -27,8 +28,8 @@ def _describe(layout: lay.Layout) -> str:
 class BatchMixingReshape(CheckRule):
     code = "BRN003"
     name = "batch-mixing-reshape"
-    summary = "Reshaping a tensor whose batch axis is not first mixes samples"
-    fix_safety = "safe"
+    fix_safety = FixSafety.SAFE
+    fix_availability = FixAvailability.SOMETIMES
 
     def on_reshape(self, event: ReshapeEvent, ctx: RuleContext) -> None:
         if event.problem.kind != "batch-mix":

@@ -11,6 +11,7 @@ from birnn_lint.analysis.events import (
     InitialStateEvent,
     RuleContext,
 )
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import (
     CONSTRUCTION_FILLS,
     both_directions,
@@ -26,8 +27,8 @@ from birnn_lint.rules._common import (
 class HiddenIsNotBatchFirst(CheckRule):
     code = "BRN004"
     name = "hidden-is-not-batch-first"
-    summary = "h_n, c_n, h_0 and c_0 are (layers x directions, batch, hidden) even with batch_first"
-    fix_safety = "safe"
+    fix_safety = FixSafety.SAFE_OR_UNSAFE
+    fix_availability = FixAvailability.SOMETIMES
 
     def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:
         tensor = event.tensor
@@ -67,7 +68,9 @@ class HiddenIsNotBatchFirst(CheckRule):
             return
         expected = layer.layers_size * lay.Size(event.directions)
         first, second = state.sizes[0], state.sizes[1]
-        if first != lay.Size.of(lay.BATCH_SYMBOL) or not same_size(layer, second, expected):
+        if second is None or first != lay.Size.of(lay.BATCH_SYMBOL):
+            return
+        if not same_size(layer, second, expected):
             return
         a, b = state.size_nodes[0], state.size_nodes[1]
         fix = None

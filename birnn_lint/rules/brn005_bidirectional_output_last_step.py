@@ -6,6 +6,7 @@ from birnn_lint import layout as lay
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import Applicability, FixSpec, IndexEvent, RuleContext, Wait
 from birnn_lint.analysis.values import OUTPUT
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import hidden_code, subject, when
 
 
@@ -24,7 +25,7 @@ def time_step_read(event: IndexEvent) -> str | None:
     wrong_half = 1 if step == "last" else 0
     if event.result.axis_of(lay.DIR) is None and half != wrong_half:
         return None
-    return step  # type: ignore[return-value]
+    return str(step)
 
 
 def plain_step_index(event: IndexEvent) -> bool:
@@ -54,8 +55,8 @@ def summary_code(ctx: RuleContext, event: IndexEvent, last_index: str, first_ind
 class BidirectionalOutputLastStep(CheckRule):
     code = "BRN005"
     name = "bidirectional-output-last-step"
-    summary = "The last step of a bidirectional output is not a summary of the sequence"
-    fix_safety = "unsafe"
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = FixAvailability.SOMETIMES
 
     def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:
         tensor = event.tensor

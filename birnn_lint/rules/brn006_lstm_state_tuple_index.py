@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import Applicability, FixSpec, RuleContext, TupleIndexEvent
+from birnn_lint.registry import FixAvailability, FixSafety
 
 
 class LstmStateTupleIndex(CheckRule):
     code = "BRN006"
     name = "lstm-state-tuple-index"
-    summary = "An LSTM's state is the tuple (h_n, c_n): `state[-1]` is c_n"
-    fix_safety = "unsafe"
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = FixAvailability.ALWAYS
 
     def on_tuple_index(self, event: TupleIndexEvent, ctx: RuleContext) -> None:
         value = event.value

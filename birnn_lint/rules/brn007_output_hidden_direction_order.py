@@ -5,14 +5,15 @@ from __future__ import annotations
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import ReshapeEvent, RuleContext
 from birnn_lint.analysis.values import OUTPUT
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import order_fix, subject, when
 
 
 class OutputHiddenDirectionOrder(CheckRule):
     code = "BRN007"
     name = "output-hidden-direction-order"
-    summary = "The output's last axis is [forward | backward], not interleaved"
-    fix_safety = "safe"
+    fix_safety = FixSafety.SAFE
+    fix_availability = FixAvailability.SOMETIMES
 
     def on_reshape(self, event: ReshapeEvent, ctx: RuleContext) -> None:
         tensor = event.tensor

@@ -5,14 +5,15 @@ from __future__ import annotations
 from birnn_lint import layout as lay
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import Applicability, FixSpec, InitialStateEvent, RuleContext
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import CONSTRUCTION_FILLS, same_size
 
 
 class InitialStateShape(CheckRule):
     code = "BRN008"
     name = "initial-state-shape"
-    summary = "h_0 and c_0 need num_layers * num_directions rows"
-    fix_safety = "safe"
+    fix_safety = FixSafety.SAFE
+    fix_availability = FixAvailability.SOMETIMES
 
     def on_initial_state(self, event: InitialStateEvent, ctx: RuleContext) -> None:
         state = event.state

@@ -6,14 +6,15 @@ from birnn_lint import layout as lay
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import Applicability, FixSpec, IndexEvent, RuleContext
 from birnn_lint.analysis.values import OUTPUT
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import hidden_code, subject
 
 
 class PaddedOutputLastStep(CheckRule):
     code = "BRN009"
     name = "padded-output-last-step"
-    summary = "After pad_packed_sequence, the last step is padding for shorter sequences"
-    fix_safety = "unsafe"
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = FixAvailability.SOMETIMES
 
     def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:
         tensor = event.tensor

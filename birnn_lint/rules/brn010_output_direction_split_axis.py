@@ -5,7 +5,8 @@ from __future__ import annotations
 from birnn_lint import layout as lay
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import Applicability, FixSpec, IndexEvent, RuleContext, SplitEvent
-from birnn_lint.analysis.values import OUTPUT
+from birnn_lint.analysis.values import OUTPUT, Tensor
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import is_colon, subject, when
 
 
@@ -17,11 +18,11 @@ def _axis_name(tensor_layout: lay.Layout, axis: int) -> str:
 class OutputDirectionSplitAxis(CheckRule):
     code = "BRN010"
     name = "output-direction-split-axis"
-    summary = "The output's directions are halves of its last axis, not of the others"
-    fix_safety = "unsafe"
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = FixAvailability.SOMETIMES
 
     @staticmethod
-    def _full_output(tensor) -> bool:
+    def _full_output(tensor: Tensor) -> bool:
         return (
             tensor.role == OUTPUT
             and tensor.directions == 2

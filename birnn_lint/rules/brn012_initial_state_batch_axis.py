@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import Applicability, FixSpec, InitialStateEvent, RuleContext
+from birnn_lint.registry import FixAvailability, FixSafety
 
 
 class InitialStateBatchAxis(CheckRule):
     code = "BRN012"
     name = "initial-state-batch-axis"
-    summary = "h_0's batch size must come from the input's batch axis"
-    fix_safety = "safe"
+    fix_safety = FixSafety.SAFE
+    fix_availability = FixAvailability.ALWAYS
 
     def on_initial_state(self, event: InitialStateEvent, ctx: RuleContext) -> None:
         state = event.state

@@ -155,7 +155,10 @@ def _only_block(lines: list[str], languages: tuple[str, ...], where: str) -> str
 
 
 def _fix_safety(lines: list[str], where: str) -> str:
-    word = re.search(r"[A-Za-z]+", "\n".join(lines))
+    text = "\n".join(lines).lstrip().lower()
+    if text.startswith("safe or unsafe"):
+        return "safe or unsafe"
+    word = re.search(r"[A-Za-z]+", text)
     safety = word.group(0).lower() if word else ""
     if safety not in FIX_SAFETIES:
         raise SpecError(f"{where}: `## Fix safety` must start with safe, unsafe or none")
