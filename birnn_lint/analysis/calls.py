@@ -272,7 +272,10 @@ class Calls(Statements):
                 self.use(state)
                 continue
             # The input's axes are known now: re-read sizes such as x.size(0).
-            sizes = tuple(self.normalize(z) if z is not None else None for z in state.sizes)
+            sizes = tuple(
+                self.for_layer(self.normalize(z), layer, directions) if z is not None else None
+                for z in state.sizes
+            )
             event = ev.InitialStateEvent(
                 node, layer, directions, replace(state, sizes=sizes), which, input_obj, input_name
             )

@@ -31,6 +31,7 @@ class Wait(StrEnum):
     JOIN = "join"  # joined with the layer's other direction
     FORWARD_HALF = "forward-half"  # only its forward half is used
     BACKWARD_HALF = "backward-half"  # only its backward half is used
+    OTHER_END = "other-end"  # one end of an output joined with its other end
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class FixSpec:
     # (node, replacement code): each node's source span is replaced by the code.
     replacements: tuple[tuple[cst.CSTNode, str], ...]
     needs_torch: bool = False
+    # The edit importing torch under the name the fix uses (set by the engine).
+    torch_import: Edit | None = None
 
 
 @dataclass(frozen=True)
@@ -139,28 +142,60 @@ def subject_node(event: Event) -> cst.CSTNode:
     return event.node
 
 
+_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
 @dataclass
 class RuleContext:
     """What a rule may ask while handling an event."""
 
     module: cst.Module
-    reports: list[tuple[Report, Wait | None]] = field(default_factory=list)
-    # Resolved on first use: most files never need a fix that names torch.
-    _torch: tuple[str, Edit | None] | None = None
+    reports: list[tuple[Report, frozenset[Wait]]] = field(default_factory=list)
+    # The code the event being handled is about: fixes are written for that place.
+    at: cst.CSTNode | None = None
+    _parents: dict[cst.CSTNode, cst.CSTNode] | None = None
+
+    def enclosing_scopes(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        """The functions, lambdas and comprehensions around `node`, innermost last."""
+        if self._parents is None:
+            from birnn_lint.analysis.layers import children
+
+            parents: dict[cst.CSTNode, cst.CSTNode] = {}
+            stack: list[cst.CSTNode] = [self.module]
+            while stack:
+                current = stack.pop()
+                for child in children(current):
+                    parents[child] = current
+                    stack.append(child)
+            self._parents = parents
+        scopes: list[cst.CSTNode] = []
+        current: cst.CSTNode | None = self._parents.get(node)
+        while current is not None:
+            if isinstance(current, _SCOPES):
+                scopes.append(current)
+            current = self._parents.get(current)
+        return scopes[::-1]
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        self.enclosing_scopes(node)
+        assert self._parents is not None
+        return self._parents.get(node)
+
+    def _torch_here(self) -> tuple[str, Edit | None]:
+        from birnn_lint.fix_imports import torch_name_at
+
+        scopes = self.enclosing_scopes(self.at) if self.at is not None else []
+        return torch_name_at(self.module, scopes)
 
     @property
     def torch(self) -> str:
-        """The name the file imported torch under ("torch" if it must be imported)."""
-        if self._torch is None:
-            from birnn_lint.fix_imports import torch_name
+        """The name torch goes by where the event's code is (a fix may need to import
+        it under that name: see `torch_import`)."""
+        return self._torch_here()[0]
 
-            self._torch = torch_name(self.module)
-        return self._torch[0]
-
-    @property
     def torch_import(self) -> Edit | None:
-        """The edit adding `import torch`, when a fix used `torch` and the file lacks it."""
-        return self._torch[1] if self._torch is not None else None
+        """The edit importing torch under the name `torch` gives, if the file lacks it."""
+        return self._torch_here()[1]
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -171,10 +206,9 @@ class RuleContext:
         node: cst.CSTNode,
         message: str,
         fix: FixSpec | None = None,
-        wait: Wait | None = None,
+        wait: Wait | frozenset[Wait] = frozenset(),
     ) -> None:
-        """Report now, or, with `wait`, once it is clear the value is used without being
-        made right."""
-        code = rule.code
-        name = rule.name
-        self.reports.append((Report(code, name, node, message, fix), wait))
+        """Report now, or, with `wait` (any of several conditions), once it is clear the
+        value is used without being made right."""
+        waits = frozenset({wait}) if isinstance(wait, Wait) else wait
+        self.reports.append((Report(rule.code, rule.name, node, message, fix), waits))

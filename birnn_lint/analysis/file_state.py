@@ -251,6 +251,25 @@ class FileState(Recorder):
                 return True
         return False
 
+    def setting_size(self, layer: LayerInfo, key: str) -> Size | None:
+        """The size of `layer` that `key` carries (its num_layers, hidden or projection
+        size), if it carries one."""
+        fn, _ = self._scopes.get(layer.node, (None, None))
+        receiver = self.receiver(fn) if fn is not None else None
+        for setting, size in (
+            (layer.num_layers, layer.layers_size),
+            (layer.hidden_size, layer.hidden),
+            (layer.proj_size, layer.state_hidden),
+        ):
+            if setting is layer.proj_size and setting.known:
+                continue
+            for carrier in setting.carriers:
+                if receiver and carrier.startswith(receiver + "."):
+                    carrier = "self." + carrier[len(receiver) + 1 :]
+                if carrier == key and not carrier.isdigit():
+                    return size
+        return None
+
     def class_value(self, scope_node: cst.CSTNode, key: str) -> Value | None:
         """What `self.x` holds in every method of the class: a layer constructed once, a
         constant size, or a direction count."""

@@ -130,7 +130,9 @@ class Guards(TensorOps):
             return
         directions = 2 if holds else 1
         for layer in guard.layers:
-            if not holds or layer.may_be_bidirectional():
+            # A branch on the layer's own direction is evidence that it may be
+            # bidirectional, even where its setting is only `**kwargs`.
+            if not holds or layer.may_be_bidirectional() or layer.bidirectional.configurable:
                 self.env.directions[layer.ident] = directions
         for name, value in list(self.env.values.items()):
             self.env.values[name] = self.specialize(value, guard.layers, directions)

@@ -240,7 +240,7 @@ class Interpreter(Calls):
         direction = result.fixed_value(lay.DIR)
         if direction in (0, 1) and base.layout.fixed_value(lay.DIR) is None:
             keep = ev.Wait.FORWARD_HALF if direction == 0 else ev.Wait.BACKWARD_HALF
-            made_right = {i for i in base.pending if self.file.waits_for(i) is keep}
+            made_right = {i for i in base.pending if keep in self.file.waits_for(i)}
             for ident in made_right:
                 self.env.set_status(ident, Status.CANCELLED)
             out = out.with_pending(out.pending - made_right)

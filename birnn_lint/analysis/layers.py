@@ -252,7 +252,7 @@ def read_config(call: cst.Call, kind: str, resolver: SettingResolver) -> dict[st
         if key in given:
             settings[key] = resolver.resolve(given[key])
         elif star_kwargs:
-            settings[key] = Setting(None, "**kwargs", True)
+            settings[key] = Setting(None, "**kwargs", True, mentioned=False)
         else:
             default = _DEFAULTS.get(key)
             settings[key] = Setting(default, repr(default), False)

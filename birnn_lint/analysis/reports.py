@@ -46,7 +46,7 @@ class Recorder:
         self._off: set[str] = set()
         self.reported: list[Recorded] = []
         # Held-back reports by ident, with what makes them right.
-        self._waiting: dict[int, tuple[Recorded, ev.Wait]] = {}
+        self._waiting: dict[int, tuple[Recorded, frozenset[ev.Wait]]] = {}
         self._waiting_ids: dict[tuple[str, cst.CSTNode, CallContext], int] = {}
         self._examined: dict[tuple[str, cst.CSTNode], set[CallContext]] = {}
         self._fired: dict[tuple[str, cst.CSTNode], set[CallContext]] = {}
@@ -70,6 +70,7 @@ class Recorder:
                 continue
             self._examined.setdefault((rule.code, subject), set()).add(context)
             before = len(self.context.reports)
+            self.context.at = subject
             try:
                 rule.handler(event)(event, self.context)
             except Exception as error:  # noqa: BLE001 - one rule's bug must not cost the rest
@@ -80,9 +81,12 @@ class Recorder:
             new = self.context.reports[before:]
             del self.context.reports[before:]
             for report, wait in new:
+                if report.fix is not None and report.fix.needs_torch:
+                    fix = replace(report.fix, torch_import=self.context.torch_import())
+                    report = replace(report, fix=fix)
                 self._fired.setdefault((rule.code, subject), set()).add(context)
                 recorded = Recorded(replace(report, statement=statement), context, subject)
-                if wait is None:
+                if not wait:
                     self.reported.append(recorded)
                     continue
                 key = (report.code, report.node, context)
@@ -91,9 +95,10 @@ class Recorder:
                 waiting.append(ident)
         return waiting
 
-    def waits_for(self, ident: int) -> ev.Wait | None:
+    def waits_for(self, ident: int) -> frozenset[ev.Wait]:
+        """What makes the held-back report `ident` right."""
         found = self._waiting.get(ident)
-        return found[1] if found is not None else None
+        return found[1] if found is not None else frozenset()
 
     def settle(self, env: Env, keep: set[int] = frozenset()) -> None:  # type: ignore[assignment]
         """At the end of a root body: held-back reports not made right on every path are

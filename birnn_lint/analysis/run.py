@@ -97,7 +97,7 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
         what = f"rule {failure.code} at line {row} (the rule is off for the rest of the file)"
         finding = internal_error_finding(filename, what, failure.error)
         errors.append(replace(finding, location=Position(row, 1), end_location=Position(row, 1)))
-    return errors + _findings(reports, positions, filename, context.torch_import)
+    return errors + _findings(reports, positions, filename)
 
 
 def _analyze_root(state: FileState, scope_node: cst.CSTNode) -> tuple[cst.CSTNode, Env, set[int]]:
@@ -132,9 +132,7 @@ def _position(positions: Positions, node: cst.CSTNode) -> tuple[Position, Positi
     )
 
 
-def _findings(
-    reports: list[ev.Report], positions: Positions, filename: str, import_edit: Edit | None
-) -> list[Finding]:
+def _findings(reports: list[ev.Report], positions: Positions, filename: str) -> list[Finding]:
     from birnn_lint.registry import rule_by_code
 
     out: list[Finding] = []
@@ -146,8 +144,8 @@ def _findings(
                 Edit(content, *_position(positions, node))
                 for node, content in report.fix.replacements
             ]
-            if report.fix.needs_torch and import_edit is not None:
-                edits.insert(0, import_edit)
+            if report.fix.torch_import is not None:
+                edits.insert(0, report.fix.torch_import)
             fix = Fix(report.fix.applicability.value, report.fix.message, tuple(edits))
         rule = rule_by_code(report.code)
         statement = None

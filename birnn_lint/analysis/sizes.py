@@ -16,6 +16,7 @@ from birnn_lint.analysis.layers import literal
 from birnn_lint.analysis.values import (
     AxisRead,
     DirectionCount,
+    LayerInfo,
     NewTensor,
     Opaque,
     SizeValue,
@@ -61,6 +62,11 @@ class SizeReader(InterpreterBase):
                 return Size(value)
             return None
         key = self.key(node)
+        if key is not None and tensor is None:
+            # Built before the layer it is for is known (an initial state): the size
+            # stays the setting's, resolved against the layer it is passed to.
+            if any(self.file.setting_size(layer, key) for layer in self.file.layers):
+                return Size.of(f"setting:{key}")
         if key is not None:
             for layer in self.file.layers:
                 if tensor is not None and layer is not tensor.layer:
@@ -75,7 +81,9 @@ class SizeReader(InterpreterBase):
                     return layer.state_hidden
         value_ = self.expr(node)
         if isinstance(value_, DirectionCount):
-            if tensor is not None and tensor.layer in value_.layers:
+            if tensor is None:
+                return Size.of("dircount:" + ",".join(str(lyr.ident) for lyr in value_.layers))
+            if tensor.layer in value_.layers:
                 return Size(tensor.directions)
             return None
         if isinstance(value_, SizeValue):
@@ -92,6 +100,19 @@ class SizeReader(InterpreterBase):
             if isinstance(a, Size) and isinstance(b, Size):
                 return a * b
         return None
+
+    def for_layer(self, size: Size, layer: LayerInfo, directions: int) -> Size:
+        """A size read before the layer was known, resolved against `layer`."""
+        out = Size(size.coef)
+        for symbol in size.syms:
+            resolved: Size | None = None
+            if symbol.startswith("setting:"):
+                resolved = self.file.setting_size(layer, symbol[len("setting:") :])
+            elif symbol.startswith("dircount:"):
+                if str(layer.ident) in symbol[len("dircount:") :].split(","):
+                    resolved = Size(directions)
+            out = out * (resolved or Size.of(symbol))
+        return out
 
     def normalize(self, size: Size) -> Size:
         if not any(s.startswith("dim:") for s in size.syms):

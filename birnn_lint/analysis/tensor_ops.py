@@ -244,11 +244,17 @@ class TensorOps(SizeReader):
         if not isinstance(a, Tensor) or not isinstance(b, Tensor) or a.layer is not b.layer:
             return None
         directions = {a.layout.fixed_value(lay.DIR), b.layout.fixed_value(lay.DIR)}
-        if directions != {0, 1}:
+        ends = {a.layout.fixed_value(lay.TIME), b.layout.fixed_value(lay.TIME)}
+        if directions == {0, 1}:
+            made_right = ev.Wait.JOIN
+        elif ends == {"first", "last"} and a.role is OUTPUT and b.role is OUTPUT:
+            # Both ends of an output: the forward final state and the backward one.
+            made_right = ev.Wait.OTHER_END
+        else:
             return None
         rest: set[int] = set()
         for ident in a.pending | b.pending:
-            if self.file.waits_for(ident) is ev.Wait.JOIN:
+            if made_right in self.file.waits_for(ident):
                 self.env.set_status(ident, Status.CANCELLED)
             else:
                 rest.add(ident)

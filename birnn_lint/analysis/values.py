@@ -21,6 +21,9 @@ class Setting:
     configurable: bool = False
     # Expressions (as source text) that carry this setting elsewhere in the code.
     carriers: frozenset[str] = frozenset()
+    # False for a setting nothing in the call names (`nn.LSTM(i, h, **kwargs)`): unknown,
+    # and no evidence that the code expects either value.
+    mentioned: bool = True
 
     @property
     def known(self) -> bool:
@@ -118,7 +121,10 @@ class LayerInfo:
         return " * ".join(parts)
 
     def may_be_bidirectional(self) -> bool:
-        return self.bidirectional.configurable or self.bidirectional.value is True
+        """Whether a direction rule may assume two directions: the setting is True, or
+        configurable by something the code names (not merely `**kwargs`)."""
+        setting = self.bidirectional
+        return setting.value is True or (setting.configurable and setting.mentioned)
 
     def is_batch_first(self) -> bool | None:
         if self.batch_first.configurable:

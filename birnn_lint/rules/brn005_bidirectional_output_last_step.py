@@ -72,14 +72,14 @@ class BidirectionalOutputLastStep(CheckRule):
                 "its backward half has seen only the last token; the backward direction's "
                 "summary is at time step 0 (or use h_n)"
             )
-            hold = Wait.FORWARD_HALF
+            hold = frozenset({Wait.FORWARD_HALF, Wait.OTHER_END})
         else:
             claim = (
                 f"`{ctx.code(node)}` takes the first time step of both directions"
                 f"{when(tensor)}: its forward half has seen only the first token; the forward "
                 "direction's summary is at the last time step (or use h_n)"
             )
-            hold = Wait.BACKWARD_HALF
+            hold = frozenset({Wait.BACKWARD_HALF, Wait.OTHER_END})
         fix = None
         if plain_step_index(event):
             fix = FixSpec(

@@ -68,7 +68,7 @@ def test_a_rule_alone_fed_an_event() -> None:
     ctx = ev.RuleContext(module)
     HiddenLastIndexOneDirection().on_index(_index_event(module, True), ctx)
     [(report, wait)] = ctx.reports
-    assert report.code == "BRN002" and wait is ev.Wait.JOIN
+    assert report.code == "BRN002" and wait == {ev.Wait.JOIN}
     assert report.fix is not None and report.fix.applicability is ev.Applicability.UNSAFE
     assert report.fix.replacements[0][1] == "torch.cat((h_n[-2], h_n[-1]), dim=-1)"
 
