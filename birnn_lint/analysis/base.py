@@ -67,6 +67,13 @@ class InterpreterBase:
             ends.append(self.env)
         return merge(ends) if ends else self.env
 
+    def escape(self, everything: bool) -> None:
+        """At the end of a body: values kept in attributes outlive it (and, at module
+        level, every global may be imported): they count as used."""
+        for key, value in self.env.values.items():
+            if everything or "." in key:
+                self.use(value)
+
     def expr(self, node: cst.BaseExpression) -> Value:
         raise NotImplementedError
 

@@ -79,6 +79,10 @@ class Calls(Statements):
                 self.use(receiver)
         elif isinstance(func, cst.Name) and qname is None:
             target = self.env.values.get(func.value)
+            if func.value in ("len", "isinstance", "type", "id") and target is None:
+                for arg in node.args:  # the length or type of a value, not its values
+                    self.expr(arg.value)
+                return UNKNOWN
             if isinstance(target, LayerRef):
                 return self.layer_call(node, target.layer)
             if target is None:
@@ -150,7 +154,9 @@ class Calls(Statements):
         for value in escaped:
             self.use(value)
         inner.run_body()
-        exit_env = inner.exit_env()
+        inner.env = inner.exit_env()
+        inner.escape(everything=False)
+        exit_env = inner.env
         returned: Value = UNKNOWN
         if inner.return_values:
             returned = inner.return_values[0]

@@ -98,14 +98,31 @@ def merge_values(a: Value | None, b: Value | None) -> Value:
 def merge(envs: Sequence[Env]) -> Env:
     out = envs[0].copy()
     for other in envs[1:]:
+        lost: set[int] = set()
         for name in set(out.values) | set(other.values):
-            out.values[name] = merge_values(out.values.get(name), other.values.get(name))
+            mine, theirs = out.values.get(name), other.values.get(name)
+            merged = merge_values(mine, theirs)
+            out.values[name] = merged
+            if merged is UNKNOWN:
+                # What the paths held is no longer followed: as if used there.
+                lost |= pending_of(mine) | pending_of(theirs)
         for ident in set(out.directions) | set(other.directions):
             if out.directions.get(ident) != other.directions.get(ident):
                 out.directions.pop(ident, None)
         out.dim_alias.update(other.dim_alias)
         for ident, status in other.pending.items():
-            mine = out.pending.get(ident)
-            if mine is None or _RANK[status] > _RANK[mine]:
+            current = out.pending.get(ident)
+            if current is None or _RANK[status] > _RANK[current]:
                 out.pending[ident] = status
+        for ident in lost:
+            out.set_status(ident, Status.USED)
     return out
+
+
+def pending_of(value: Value | None) -> set[int]:
+    """The held-back reports a value carries."""
+    if isinstance(value, Tensor):
+        return set(value.pending)
+    if isinstance(value, TupleValue):
+        return {i for item in value.items for i in pending_of(item)}
+    return set()

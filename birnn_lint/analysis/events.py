@@ -32,6 +32,7 @@ class Wait(StrEnum):
     FORWARD_HALF = "forward-half"  # only its forward half is used
     BACKWARD_HALF = "backward-half"  # only its backward half is used
     OTHER_END = "other-end"  # one end of an output joined with its other end
+    USE = "use"  # never used as a value (only its shape, dtype or device is read)
 
 
 @dataclass(frozen=True)

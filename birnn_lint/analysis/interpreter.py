@@ -194,9 +194,11 @@ class Interpreter(Calls):
             if index is None or not -len(base.items) <= index < len(base.items):
                 self.use(base)
                 return UNKNOWN
-            if base.tag:
-                self.file.emit(ev.TupleIndexEvent(node, base, index), self)
-            return base.items[index]
+            item = base.items[index]
+            if not base.tag:
+                return item
+            waiting = self.file.emit(ev.TupleIndexEvent(node, base, index), self)
+            return self.hold(waiting, item)
         if isinstance(base, ShapeValue):
             index = self.single_int(node)
             if index is not None and -len(base.sizes) <= index < len(base.sizes):
@@ -232,9 +234,7 @@ class Interpreter(Calls):
         )
         if result is None:
             self.use(base)
-            for ident in waiting:
-                self.env.set_status(ident, Status.OPEN)
-            return UNKNOWN
+            return self.hold(waiting, UNKNOWN)
         out = base.derive(result)
         # Taking the one half of a value whose other half was wrong makes it right.
         direction = result.fixed_value(lay.DIR)
@@ -244,6 +244,18 @@ class Interpreter(Calls):
             for ident in made_right:
                 self.env.set_status(ident, Status.CANCELLED)
             out = out.with_pending(out.pending - made_right)
+        return self.hold(waiting, out)
+
+    def hold(self, waiting: list[int], value: Value) -> Value:
+        """Attach held-back reports to the value they wait on; where the value is not
+        followed, they count as used."""
         for ident in waiting:
             self.env.set_status(ident, Status.OPEN)
-        return out.with_pending(out.pending | frozenset(waiting))
+        if isinstance(value, Tensor):
+            return value.with_pending(value.pending | frozenset(waiting))
+        if isinstance(value, TupleValue):
+            items = tuple(self.hold(waiting, item) for item in value.items)
+            return TupleValue(items, value.tag, value.layer)
+        for ident in waiting:
+            self.env.set_status(ident, Status.USED)
+        return value

@@ -15,11 +15,10 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, Qualif
 
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.contract import CheckRule
-from birnn_lint.analysis.env import Env
+from birnn_lint.analysis.env import Env, Status, pending_of
 from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.interpreter import Interpreter
 from birnn_lint.analysis.layers import clear_caches
-from birnn_lint.analysis.values import Tensor, TupleValue, Value
 from birnn_lint.diagnostics import (
     cpython_syntax_error,
     internal_error_finding,
@@ -86,7 +85,9 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
             where = scope_node.name.value if isinstance(scope_node, cst.FunctionDef) else "<module>"
             errors.append(internal_error_finding(filename, f"the analysis of {where}", error))
     for function, env, idents in returned:
-        if function not in state.called:
+        if function not in state.called:  # returned to callers outside the file: used
+            for ident in idents:
+                env.set_status(ident, Status.USED)
             state.settle(env, keep=set(env.pending) - idents)
     reports = state.merged()
     if not reports and not state.failures:
@@ -108,20 +109,13 @@ def _analyze_root(state: FileState, scope_node: cst.CSTNode) -> tuple[cst.CSTNod
     if isinstance(scope_node, cst.FunctionDef):
         interp.bind_parameters(scope_node, [], method=interp.receiver is not None)
     interp.run_body()
-    exit_env = interp.exit_env()
+    interp.env = interp.exit_env()
+    interp.escape(everything=isinstance(scope_node, cst.Module))
     idents: set[int] = set()
     for value in interp.return_values:
-        idents |= _pending_of(value)
-    state.settle(exit_env, keep=idents)
-    return scope_node, exit_env, idents
-
-
-def _pending_of(value: Value) -> set[int]:
-    if isinstance(value, Tensor):
-        return set(value.pending)
-    if isinstance(value, TupleValue):
-        return {i for item in value.items for i in _pending_of(item)}
-    return set()
+        idents |= pending_of(value)
+    state.settle(interp.env, keep=idents)
+    return scope_node, interp.env, idents
 
 
 def _position(positions: Positions, node: cst.CSTNode) -> tuple[Position, Position]:
