@@ -114,13 +114,17 @@ def render(reports: Sequence[Report], options: RenderOptions) -> str:
     style = Style(options.color)
     blocks = []
     for report in reports:
-        file_lines = _LINE_BREAK.split(report.source) if report.source is not None else []
         cells = _notebook_cells(report)
+        file_lines: list[str] | None = None
         for finding in report.findings:
-            lines = file_lines
             if finding.cell is not None:  # a notebook: the snippet is the cell's source
                 cell = cells.get(finding.cell)
                 lines = _LINE_BREAK.split(cell) if cell is not None else []
+            else:
+                if file_lines is None:  # (not for a notebook: its JSON may be huge)
+                    source = report.source
+                    file_lines = _LINE_BREAK.split(source) if source is not None else []
+                lines = file_lines
             block = [header(finding, options, style)]
             snippet = _snippet(finding, lines, style)
             block.extend(snippet)

@@ -9,7 +9,6 @@ metadata) with C-speed string scanning. It runs on text `json.loads` already acc
 
 from __future__ import annotations
 
-import bisect
 import json.decoder
 import re
 from collections.abc import Callable
@@ -22,7 +21,6 @@ scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstrin
 _SPACE = re.compile(r"[ \t\n\r]*")
 _STRUCTURE = re.compile(r'["\[\]{}]')
 _SCALAR = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class SpanError(ValueError):
@@ -61,13 +59,29 @@ def _string(text: str, index: int) -> StringToken:
     return StringToken(value, index, end)
 
 
+def _skip_string(text: str, index: int) -> int:
+    """The offset after the string whose opening quote is at `index`, without decoding
+    it: a 2 MB base64 image is skipped at the speed of `str.find`."""
+    position = index + 1
+    while True:
+        quote = text.find('"', position)
+        if quote < 0:
+            raise SpanError("unclosed string")
+        backslashes = 0
+        while text[quote - 1 - backslashes] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return quote + 1
+        position = quote + 1
+
+
 def _skip_value(text: str, index: int) -> int:
-    """The offset after the value starting at `index`; strings are scanned in C."""
+    """The offset after the value starting at `index`."""
     if index >= len(text):
         raise SpanError("unexpected end of the text")
     char = text[index]
     if char == '"':
-        return scanstring(text, index + 1, True)[1]
+        return _skip_string(text, index)
     if char in "[{":
         depth = 0
         position = index
@@ -77,7 +91,7 @@ def _skip_value(text: str, index: int) -> int:
                 raise SpanError("unclosed array or object")
             found = match.group()
             if found == '"':
-                position = scanstring(text, match.start() + 1, True)[1]
+                position = _skip_string(text, match.start())
                 continue
             depth += 1 if found in "[{" else -1
             position = match.end()
@@ -187,14 +201,27 @@ def decoded_to_raw(token_text: str, index: int) -> int:
 
 
 class LineIndex:
-    """1-based line and column (in code points) of offsets in a text."""
+    """1-based line and column (in code points) of offsets in a text. Counted on
+    demand with C-speed `str.count` / `str.rfind`: a 50 MB notebook has few lines but
+    many characters, and only a handful of offsets are ever asked for."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        self.text = text
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
+        text = self.text
+        # "\r\n", "\r" and "\n" are one line break each.
+        breaks = (
+            text.count("\n", 0, offset)
+            + text.count("\r", 0, offset)
+            - text.count("\r\n", 0, offset)
+        )
+        end = offset
+        if offset > 0 and text[offset - 1] == "\r" and text[offset : offset + 1] == "\n":
+            breaks -= 1  # inside a "\r\n": counted once its "\n" is passed
+            end = offset - 1
+        start = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+        return breaks + 1, offset - start + 1
 
 
 __all__ = [

@@ -261,5 +261,6 @@ def test_a_50_mb_notebook_with_images_is_checked_and_fixed_quickly(tmp_path: Pat
     assert path.read_text(encoding="utf-8") == _replaced(
         old, FLAGGED_LINE + "\n", FIXED_LINE + "\n"
     )
-    # Measured on the 2-core test machine: ~1 s to check, ~2 s to fix.
-    assert checked < 10 and fixing < 15, (checked, fixing)
+    # Measured on the 2-core test machine (56 MB): 2.2 s to check, 4.0 s to fix; a .py
+    # file building a layer takes ~1 s. The images are skipped, never decoded.
+    assert checked < 10 and fixing < 20, (checked, fixing)
