@@ -116,7 +116,10 @@ def test_a_flagged_notebook_is_wrong_and_its_fix_is_right(tmp_path: Path) -> Non
     assert "Found 2 findings (2 fixed, 0 remaining)." in fix.stdout
     after = json.loads(path.read_text(encoding="utf-8"))
     # Only the flagged cell's source changed; the outputs of the first run are still there.
-    changed = [i for i, (a, b) in enumerate(zip(before["cells"], after["cells"])) if a != b]
+    assert len(after["cells"]) == len(before["cells"])
+    changed = [
+        i for i, (a, b) in enumerate(zip(before["cells"], after["cells"], strict=True)) if a != b
+    ]
     assert changed == [5]
     assert {k: v for k, v in after["cells"][5].items() if k != "source"} == {
         k: v for k, v in before["cells"][5].items() if k != "source"
