@@ -169,3 +169,15 @@ def test_a_version_that_does_not_exist_fails_before_checking(tmp_path: Path) -> 
     assert [s.name for s in steps] == [INSTALL]  # the check step is skipped
     assert steps[0].code != 0
     assert "birnn-lint==0.0.0.dev404" in steps[0].err, steps[0]
+
+
+def test_a_sarif_report_for_code_scanning(runner: ActionRunner) -> None:
+    """The README's code-scanning workflow: the action writing SARIF for upload-sarif
+    (the last `--output-format` given wins)."""
+    step = _check(runner, args="--output-format sarif --output-file birnn-lint.sarif --exit-zero")
+    assert step.code == 0 and _annotations(step.out) == [], step
+    sarif = json.loads((runner.workspace / "birnn-lint.sarif").read_text(encoding="utf-8"))
+    results = sarif["runs"][0]["results"]
+    files = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
+    assert files == ["model.py", "nbs/model.ipynb"]
+    assert results[1]["properties"]["cell"] == 3
