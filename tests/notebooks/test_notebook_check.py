@@ -228,3 +228,11 @@ def test_the_cache_gives_the_same_report(tmp_path: Path) -> None:
         warm = birnn("check", "--format", fmt, "nb.ipynb", cwd=tmp_path)
         assert (tmp_path / ".birnn_lint_cache").is_dir()
         assert cold.out == warm.out and cold.code == warm.code == 1
+
+
+def test_a_syntax_error_is_reported_in_its_cell(tmp_path: Path) -> None:
+    cells = [("code", IMPORTS), ("markdown", "text"), ("code", LAYER + "\ndef f(:\n    pass")]
+    write_notebook(tmp_path / "nb.ipynb", cells)
+    result = birnn("check", "--no-cache", "--format", "concise", "nb.ipynb", cwd=tmp_path)
+    assert result.code == 1, result
+    assert result.out.startswith("nb.ipynb:cell 3:3:7: BRN900 syntax error"), result
