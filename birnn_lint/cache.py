@@ -103,6 +103,10 @@ def _finding_to_data(finding: Finding) -> dict[str, Any]:
         }
     if finding.statement is not None:
         data["statement"] = [_pos(finding.statement[0]), _pos(finding.statement[1])]
+    if finding.cell is not None:
+        data["cell"] = finding.cell
+    if finding.file_span is not None:
+        data["file_span"] = [_pos(finding.file_span[0]), _pos(finding.file_span[1])]
     return data
 
 
@@ -129,6 +133,13 @@ def _finding_from_data(data: dict[str, Any], filename: str) -> Finding:
     if data.get("statement") is not None:
         start, end = data["statement"]
         statement = (_position(start), _position(end))
+    file_span = None
+    if data.get("file_span") is not None:
+        start, end = data["file_span"]
+        file_span = (_position(start), _position(end))
+    cell = data.get("cell")
+    if cell is not None and not isinstance(cell, int):
+        raise TypeError("cell")
     return Finding(
         code=str(data["code"]),
         message=str(data["message"]),
@@ -138,6 +149,8 @@ def _finding_from_data(data: dict[str, Any], filename: str) -> Finding:
         fix=fix,
         name=str(data["name"]),
         statement=statement,
+        cell=cell,
+        file_span=file_span,
     )
 
 

@@ -184,8 +184,14 @@ def _fix(
     diffs: dict[str, str],
 ) -> Report:
     from birnn_lint.fixing import fix_file, unified_diff
+    from birnn_lint.notebooks import is_notebook
 
-    outcome = fix_file(
+    fixer, differ = fix_file, unified_diff
+    if is_notebook(path):  # the same outcome; `before`/`after` are the JSON texts
+        from birnn_lint.notebooks.check import fix_notebook_file, notebook_diff
+
+        fixer, differ = fix_notebook_file, notebook_diff
+    outcome = fixer(
         path,
         unsafe=request.unsafe_fixes,
         codes=request.settings.codes,
@@ -199,7 +205,7 @@ def _fix(
         run.had_error = True
     if request.diff:
         if outcome.before is not None and outcome.after is not None:
-            diff = unified_diff(outcome.before, outcome.after, display)
+            diff = differ(outcome.before, outcome.after, display)
             if diff:
                 diffs[display] = diff
                 run.fixed += len(outcome.fixed)
@@ -212,11 +218,21 @@ def _fix(
 
 def _add_noqa(path: Path, display: str, report: Report, run: Run) -> Report:
     from birnn_lint.noqa import add_noqa
+    from birnn_lint.notebooks import is_notebook
     from birnn_lint.source_io import SourceReadError, SourceWriteError, read_source, write_atomic
 
     wanted = [f for f in report.findings if not f.code.startswith("BRN9")]
     if not wanted:
         return report
+    if is_notebook(path):
+        from birnn_lint.notebooks.check import add_noqa_notebook_file
+
+        done = add_noqa_notebook_file(path, display, wanted)
+        run.notes.extend(done.notes)
+        run.had_error = run.had_error or done.failed
+        run.fixed += done.added
+        left = [f for f in report.findings if f.code.startswith("BRN9")] + done.skipped
+        return report if done.failed else Report(display, left, done.source)
     try:
         original = read_source(path)
         result = add_noqa(original.text, wanted)
@@ -268,10 +284,18 @@ def _check_stdin(request: CheckRequest, out_bytes: IO[bytes]) -> tuple[Run, dict
         run.reports.append(Report(display, [_unreadable(display, error.message)]))
         return run, diffs
 
+    from birnn_lint.notebooks import is_notebook
+
+    notebook = is_notebook(display)
     if (request.fix or request.diff) and not request.add_noqa:
         from birnn_lint.fixing import fix_source, unified_diff
 
-        outcome = fix_source(
+        fixer, differ = fix_source, unified_diff
+        if notebook:  # the same outcome's fields; `source` is the notebook's JSON text
+            from birnn_lint.notebooks.check import fix_notebook, notebook_diff
+
+            fixer, differ = fix_notebook, notebook_diff  # type: ignore[assignment]
+        outcome = fixer(
             text,
             display,
             unsafe=request.unsafe_fixes,
@@ -281,7 +305,7 @@ def _check_stdin(request: CheckRequest, out_bytes: IO[bytes]) -> tuple[Run, dict
         run.notes.extend(outcome.messages)
         run.fixed = len(outcome.fixed)
         if request.diff:
-            diff = unified_diff(text, outcome.source, display)
+            diff = differ(text, outcome.source, display)
             if diff:
                 diffs[display] = diff
             findings = settings.filter(outcome.initial, match_path)
@@ -301,6 +325,12 @@ def _check_stdin(request: CheckRequest, out_bytes: IO[bytes]) -> tuple[Run, dict
         run.reports.append(Report(display, findings, outcome.source))
         return run, diffs
 
+    if notebook:
+        from birnn_lint.notebooks.check import check_notebook
+
+        findings = settings.filter(check_notebook(text, display, settings.codes), match_path)
+        run.reports.append(Report(display, findings, text))
+        return run, diffs
     findings = check_source(text, display, settings.codes)
     findings = settings.filter(filter_suppressed(findings, text), match_path)
     run.reports.append(Report(display, findings, text))

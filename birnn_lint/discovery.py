@@ -43,7 +43,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "venv",
 )
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 # --- globs ----------------------------------------------------------------------------

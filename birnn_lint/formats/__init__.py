@@ -63,6 +63,16 @@ def one_line(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text)
 
 
+def in_cell(finding: Finding) -> str:
+    """For a finding in a notebook, `cell N, line R, column C: ` (its place in the
+    cell), put before the message by the formats whose positions are the .ipynb file's
+    own lines; "" elsewhere."""
+    if finding.cell is None:
+        return ""
+    where = finding.location
+    return f"cell {finding.cell}, line {where.row}, column {where.column}: "
+
+
 def applicable(finding: Finding, unsafe_fixes: bool) -> bool:
     fix = finding.fix
     return fix is not None and (fix.applicability == "safe" or unsafe_fixes)
