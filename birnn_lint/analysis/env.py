@@ -11,8 +11,11 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from birnn_lint.analysis.layer_sets import merged_layer
 from birnn_lint.analysis.values import (
     UNKNOWN,
+    LayerClass,
+    LayerList,
     LayerRef,
     Opaque,
     Tensor,
@@ -79,8 +82,10 @@ class Env:
 
 
 def merge_values(a: Value | None, b: Value | None) -> Value:
+    # A name bound on one path only: reading it on the other would fail, so code that
+    # reads it assumes the path that bound it (a loop that ran, a branch taken).
     if a is None or b is None:
-        return UNKNOWN
+        return a if b is None else b if a is None else UNKNOWN
     if a == b:
         return a
     if isinstance(a, Tensor) and isinstance(b, Tensor):
@@ -90,8 +95,12 @@ def merge_values(a: Value | None, b: Value | None) -> Value:
         if len(a.items) == len(b.items) and a.tag == b.tag and a.layer is b.layer:
             items = tuple(merge_values(x, y) for x, y in zip(a.items, b.items, strict=True))
             return TupleValue(items, a.tag, a.layer)
-    if isinstance(a, LayerRef) and isinstance(b, LayerRef) and a.layer is b.layer:
-        return a
+    if isinstance(a, LayerRef) and isinstance(b, LayerRef):
+        return LayerRef(merged_layer([a.layer, b.layer]))  # a layer chosen at run time
+    if isinstance(a, LayerClass) and isinstance(b, LayerClass):
+        return LayerClass(a.kinds | b.kinds, a.guessed or b.guessed)
+    if isinstance(a, LayerList) and isinstance(b, LayerList):
+        return LayerList(tuple(dict.fromkeys(a.layers + b.layers)))
     return UNKNOWN
 
 

@@ -74,9 +74,12 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     errors: list[Finding] = []
     state = FileState(module, qnames, rules, context)
     returned: list[tuple[cst.CSTNode, Env, set[int]]] = []
-    for scope_node in [module, *state.functions()]:
+    roots: list[tuple[cst.CSTNode, cst.ClassDef | None]] = [(module, None)]
+    roots += [(function, state.class_of(function)) for function in state.functions()]
+    roots += state.inherited_methods()
+    for scope_node, klass in roots:
         try:
-            returned.append(_analyze_root(state, scope_node))
+            returned.append(_analyze_root(state, scope_node, klass))
         except RecursionError:
             errors.append(
                 syntax_error_finding(filename, "cannot analyze: the code is nested too deeply")
@@ -101,15 +104,19 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     return errors + _findings(reports, positions, filename)
 
 
-def _analyze_root(state: FileState, scope_node: cst.CSTNode) -> tuple[cst.CSTNode, Env, set[int]]:
+def _analyze_root(
+    state: FileState, scope_node: cst.CSTNode, klass: cst.ClassDef | None
+) -> tuple[cst.CSTNode, Env, set[int]]:
     """Interpret a body on its own (parameters unknown); settle what it holds back, except
     what leaves through its return value: the callers in the file decide that."""
     env = state.method_env(scope_node) if isinstance(scope_node, cst.FunctionDef) else Env()
-    interp = Interpreter(state, scope_node, env)
+    interp = Interpreter(state, scope_node, env, klass=klass)
     if isinstance(scope_node, cst.FunctionDef):
         interp.bind_parameters(scope_node, [], method=interp.receiver is not None)
     interp.run_body()
     interp.env = interp.exit_env()
+    if isinstance(scope_node, cst.Module):
+        state.globals = dict(interp.env.values)
     interp.escape(everything=isinstance(scope_node, cst.Module))
     idents: set[int] = set()
     for value in interp.return_values:
