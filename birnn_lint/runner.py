@@ -319,7 +319,7 @@ def check_files(
         if entry is not None:
             updates[paths[position]] = entry
     if cache is not None:
-        cache.save_index(updates)
+        cache.save_index(updates, present=(os.path.abspath(path) for path, _ in files))
     missing = [files[i][1] for i, r in enumerate(results) if r is None]
     if missing:
         raise RuntimeError(f"no result for {missing[:3]}")  # a bug in this module

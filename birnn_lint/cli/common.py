@@ -24,10 +24,14 @@ def plural(count: int, word: str, plural: str | None = None) -> str:
 
 def use_color(no_color: bool, stream: IO[str]) -> bool:
     """Colour only on a terminal, never with --no-color or NO_COLOR (any non-empty
-    value, as no-color.org says); FORCE_COLOR forces it."""
+    value, as no-color.org says). FORCE_COLOR forces it, except `0` / `false`, which
+    turn it off, as Node's tools and most CLIs read them."""
     if no_color or os.environ.get("NO_COLOR"):
         return False
-    if os.environ.get("FORCE_COLOR"):
+    force = os.environ.get("FORCE_COLOR", "").strip().lower()
+    if force in ("0", "false"):
+        return False
+    if force:
         return True
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())

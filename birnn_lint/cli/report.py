@@ -31,15 +31,21 @@ def _summary(run: Run, request: CheckRequest) -> list[str]:
         )
     else:
         lines.append(f"Found {plural(len(findings), 'finding')}.")
-    if request.fix and request.unsafe_fixes:
-        return lines
-    safe = sum(1 for f in findings if applicable(f, request.unsafe_fixes))
+    safe = sum(1 for f in findings if applicable(f, request.unsafe_fixes) and f.fix is not None)
     unsafe = sum(
         1 for f in findings if f.fix is not None and not applicable(f, request.unsafe_fixes)
     )
     hidden = f"{plural(unsafe, 'unsafe fix', 'unsafe fixes')} available with `--fix --unsafe-fixes`"
-    if safe and not request.fix:
-        lines.append(f"[*] {safe} fixable with `--fix`" + (f" ({hidden})." if unsafe else "."))
+    if request.fix:
+        # What is still fixable after --fix was refused (a read-only file, a changed file):
+        # the warnings above say why.
+        if safe:
+            lines.append(f"{plural(safe, 'fix', 'fixes')} not applied (see the warnings above).")
+        if unsafe:
+            lines.append(f"No fixes available ({hidden})." if not safe else f"{hidden}.")
+    elif safe:
+        flag = "`--fix --unsafe-fixes`" if request.unsafe_fixes else "`--fix`"
+        lines.append(f"[*] {safe} fixable with {flag}" + (f" ({hidden})." if unsafe else "."))
     elif unsafe:
         lines.append(f"No fixes available ({hidden}).")
     return lines
@@ -100,6 +106,20 @@ def _report(run: Run, request: CheckRequest, out: Output) -> None:
             out.line(line)
 
 
+def _write_diff(diffs: dict[str, str], output_file: Path | None) -> None:
+    """The diffs, to standard output or to `--output-file` (written even when empty, so
+    that a stale file from an earlier run does not survive)."""
+    text = "".join(diffs[name] for name in sorted(diffs))
+    handle = open_output(output_file)
+    if handle is None:
+        if text:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        return
+    with handle:
+        handle.write(text)
+
+
 def run_check(request: CheckRequest, paths: Sequence[Path]) -> int:
     use_stdin = list(paths) == [Path("-")]
     if not use_stdin and Path("-") in paths:
@@ -117,9 +137,7 @@ def run_check(request: CheckRequest, paths: Sequence[Path]) -> int:
         run, diffs = check_paths(request, paths)
 
     if request.diff:
-        if diffs:
-            sys.stdout.write("".join(diffs[name] for name in sorted(diffs)))
-            sys.stdout.flush()
+        _write_diff(diffs, request.output_file)
         for note in run.notes:
             click.echo(f"birnn-lint: warning: {note}", err=True)
         if not request.quiet:
