@@ -8,11 +8,13 @@ from typing import Any
 import click
 
 from birnn_lint.cache import CACHE_DIR_NAME
-from birnn_lint.cli.common import CheckRequest, split_values
+from birnn_lint.cli.check_files import discover
+from birnn_lint.cli.common import CheckRequest, open_output, split_values
 from birnn_lint.cli.report import run_check
-from birnn_lint.config import Options, load_config, parse_selectors, resolve
-from birnn_lint.discovery import Walker, display_name
+from birnn_lint.config import Options, load_config, parse_selectors
+from birnn_lint.discovery import display_name
 from birnn_lint.formats import FORMATS
+from birnn_lint.settings_tree import SettingsTree
 
 _FORMAT = click.Choice(FORMATS)
 
@@ -53,9 +55,8 @@ _FORMAT = click.Choice(FORMATS)
     "--format",
     "output_format",
     type=_FORMAT,
-    default="full",
-    show_default=True,
-    help="How findings are printed.",
+    default=None,
+    help="How findings are printed (default: full).",
 )
 @click.option(
     "-o",
@@ -92,8 +93,7 @@ _FORMAT = click.Choice(FORMATS)
 @click.option("--show-files", is_flag=True, help="List the files that would be checked, then exit.")
 def check(paths: tuple[Path, ...], **kw: Any) -> int:
     """Check PATHS (default: the current folder; `-` for standard input)."""
-    if kw["add_noqa"] and (kw["fix"] or kw["diff"]):
-        raise click.UsageError("--add-noqa cannot be used with --fix or --diff")
+    _refuse_conflicts(kw)
     if kw["stdin_filename"] is not None and not paths:
         paths = (Path("-"),)
     cwd = Path.cwd()
@@ -111,27 +111,19 @@ def check(paths: tuple[Path, ...], **kw: Any) -> int:
         respect_gitignore=kw["respect_gitignore"],
         force_exclude=kw["force_exclude"],
     )
-    settings = resolve(loaded, cli_options)
+    tree = SettingsTree(loaded, cli_options)
     targets = list(paths) or [Path(".")]
-
-    if kw["show_files"]:
-        found = Walker(settings.discovery_options()).discover(targets)
-        for path in sorted(display_name(p, cwd) for p in found.files):
-            click.echo(path)
-        for failed, why in found.errors:
-            click.echo(f"birnn-lint: warning: {failed}: {why}", err=True)
-        return 0
 
     cache_dir = None
     if not kw["no_cache"]:
-        cache_dir = kw["cache_dir"] or settings.root / CACHE_DIR_NAME
+        cache_dir = kw["cache_dir"] or tree.base.root / CACHE_DIR_NAME
     request = CheckRequest(
-        settings=settings,
+        tree=tree,
         fix=kw["fix"],
         unsafe_fixes=kw["unsafe_fixes"],
         diff=kw["diff"],
         add_noqa=kw["add_noqa"],
-        output_format=kw["output_format"],
+        output_format=kw["output_format"] or "full",
         output_file=kw["output_file"],
         statistics=kw["statistics"],
         exit_zero=kw["exit_zero"],
@@ -142,4 +134,39 @@ def check(paths: tuple[Path, ...], **kw: Any) -> int:
         cache_dir=cache_dir,
         stdin_filename=kw["stdin_filename"],
     )
+    if kw["show_files"]:
+        return _show_files(request, targets)
     return run_check(request, targets)
+
+
+def _refuse_conflicts(kw: dict[str, Any]) -> None:
+    """Options that cannot take effect together are an error, not silently dropped."""
+    if kw["add_noqa"] and (kw["fix"] or kw["diff"]):
+        raise click.UsageError("--add-noqa cannot be used with --fix or --diff")
+    if kw["diff"]:
+        for name, given in (
+            ("--statistics", kw["statistics"]),
+            ("--output-format", kw["output_format"] is not None),
+        ):
+            if given:
+                raise click.UsageError(f"--diff prints a diff: it cannot be used with {name}")
+    if kw["show_files"]:
+        for name in ("fix", "diff", "add_noqa", "statistics"):
+            if kw[name]:
+                option = "--" + name.replace("_", "-")
+                raise click.UsageError(f"--show-files cannot be used with {option}")
+
+
+def _show_files(request: CheckRequest, targets: list[Path]) -> int:
+    cwd = Path.cwd()
+    found = discover(request, targets)
+    listing = "".join(f"{path}\n" for path in sorted(display_name(p, cwd) for p in found.files))
+    handle = open_output(request.output_file)
+    if handle is None:
+        click.echo(listing, nl=False)
+    else:
+        with handle:
+            handle.write(listing)
+    for failed, why in found.errors:
+        click.echo(f"birnn-lint: warning: {failed}: {why}", err=True)
+    return 0

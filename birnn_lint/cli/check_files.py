@@ -9,24 +9,39 @@ from pathlib import Path
 import click
 
 from birnn_lint.cli.common import CheckRequest, Run, fix_filter, has_fix, relabel, unreadable
-from birnn_lint.discovery import Walker, display_name
+from birnn_lint.config import Settings
+from birnn_lint.discovery import Discovered, Walker, display_name
 from birnn_lint.formats import Report
+
+
+def discover(request: CheckRequest, paths: Sequence[Path]) -> Discovered:
+    """The files to check, each folder walked with the settings that apply to it."""
+    tree = request.tree
+    return Walker(tree.base.discovery_options(), tree.discovery_options).discover(paths)
 
 
 def check_paths(request: CheckRequest, paths: Sequence[Path]) -> tuple[Run, dict[str, str]]:
     """Discover, check, and with --fix / --diff / --add-noqa act on the findings.
     Returns the run and, for --diff, the diff of each changed file."""
-    from birnn_lint.runner import check_files
+    from birnn_lint.runner import FileResult, check_files
 
-    settings = request.settings
     cwd = Path.cwd()
-    found = Walker(settings.discovery_options()).discover(paths)
+    found = discover(request, paths)
     files = sorted(((p, display_name(p, cwd)) for p in found.files), key=lambda item: item[1])
     if not files and not found.errors:
         click.echo("birnn-lint: warning: no Python files found", err=True)
-    results = check_files(
-        files, codes=settings.codes, jobs=request.jobs, cache_dir=request.cache_dir
-    )
+    # Files under different configuration files may select different rules: one
+    # checking pass per selection.
+    settings_of = {path: request.tree.for_file(path) for path, _ in files}
+    groups: dict[frozenset[str] | None, list[int]] = {}
+    for position, (path, _) in enumerate(files):
+        groups.setdefault(settings_of[path].codes, []).append(position)
+    results: list[FileResult | None] = [None] * len(files)
+    for codes, positions in groups.items():
+        group = [files[i] for i in positions]
+        checked = check_files(group, codes=codes, jobs=request.jobs, cache_dir=request.cache_dir)
+        for position, checked_one in zip(positions, checked, strict=True):
+            results[position] = checked_one
 
     run = Run()
     diffs: dict[str, str] = {}
@@ -35,12 +50,14 @@ def check_paths(request: CheckRequest, paths: Sequence[Path]) -> tuple[Run, dict
         for p, why in found.errors
     ]
     for (path, display), result in zip(files, results, strict=True):
+        assert result is not None
+        settings = settings_of[path]
         findings = settings.filter(relabel(result.findings, display), path)
         report = Report(display, findings, result.source)
         if request.add_noqa:
             report = _add_noqa(path, display, report, run)
         elif (request.fix or request.diff) and has_fix(findings, request.unsafe_fixes):
-            report = _fix(request, path, display, report, run, diffs)
+            report = _fix(request, settings, path, display, report, run, diffs)
         reports.append(report)
     run.reports = sorted(
         (r for r in reports if r.findings), key=lambda r: (r.display, r.findings[0].location)
@@ -50,6 +67,7 @@ def check_paths(request: CheckRequest, paths: Sequence[Path]) -> tuple[Run, dict
 
 def _fix(
     request: CheckRequest,
+    settings: Settings,
     path: Path,
     display: str,
     report: Report,
@@ -61,8 +79,8 @@ def _fix(
     outcome = fix_file(
         path,
         unsafe=request.unsafe_fixes,
-        codes=request.settings.codes,
-        keep=fix_filter(request.settings, path),
+        codes=settings.codes,
+        keep=fix_filter(settings, path),
         display=display,
         write=not request.diff,
     )
@@ -78,7 +96,7 @@ def _fix(
                 run.fixed += len(outcome.fixed)
         return report
     run.fixed += len(outcome.fixed)
-    remaining = request.settings.filter(relabel(outcome.remaining, display), path)
+    remaining = settings.filter(relabel(outcome.remaining, display), path)
     source = outcome.after if outcome.written else report.source
     return Report(display, remaining, source)
 

@@ -17,16 +17,18 @@ def check_stdin(request: CheckRequest, out_bytes: IO[bytes]) -> tuple[Run, dict[
     from birnn_lint.noqa import filter_suppressed
     from birnn_lint.source_io import SourceReadError, decode_source, encode_source
 
-    settings = request.settings
     display = request.stdin_filename or "-"
     match_path = Path(request.stdin_filename or "-")
+    # Named, it takes the settings of the folder it names, like a file on disk.
+    tree = request.tree
+    settings = tree.base if request.stdin_filename is None else tree.for_file(match_path)
     raw = sys.stdin.buffer.read()
     run = Run()
     diffs: dict[str, str] = {}
     excluded = (
         request.stdin_filename is not None
         and settings.force_exclude
-        and Walker(settings.discovery_options()).is_excluded(match_path)
+        and Walker(tree.base.discovery_options(), tree.discovery_options).is_excluded(match_path)
     )
     if excluded:
         if request.fix and not request.diff:

@@ -11,6 +11,7 @@ from typing import IO
 from birnn_lint.config import ConfigError, Settings
 from birnn_lint.findings import Finding, Position
 from birnn_lint.formats import Report, applicable
+from birnn_lint.settings_tree import SettingsTree
 
 
 def split_values(values: Sequence[str]) -> list[str]:
@@ -88,7 +89,7 @@ class Run:
 
 @dataclass(frozen=True)
 class CheckRequest:
-    settings: Settings
+    tree: SettingsTree
     fix: bool
     unsafe_fixes: bool
     diff: bool

@@ -84,7 +84,7 @@ WRONG_TYPES = {
     ),
     "null byte in a code": (
         'ignore = ["BRN\\u0000"]',
-        "unknown rule code or prefix 'BRN\\x00' in `ignore` of {path} (did you mean 'BRN903'?)",
+        "unknown rule code or prefix 'BRN\\x00' in `ignore` of {path} (did you mean 'BRN'?)",
     ),
 }
 

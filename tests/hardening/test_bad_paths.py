@@ -3,10 +3,9 @@ the other files are still checked, and the run exits 1 (not 2: these are finding
 
 from __future__ import annotations
 
-import errno
 import os
-import threading
-import time
+import shutil
+import subprocess
 from pathlib import Path
 
 from hardening_support import (
@@ -102,46 +101,41 @@ def test_odd_paths_named(tmp_path: Path) -> None:
     ]
 
 
-def _delete_when_read(fifo: Path, victim: Path, done: threading.Event) -> None:
-    """Wait until birnn-lint opens `fifo` (a .gitignore it reads during discovery), then
-    delete `victim`, then let the read finish (EOF: an empty .gitignore)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)  # ENXIO until a reader opens it
-        except OSError as error:
-            if error.errno != errno.ENXIO:
-                raise
-            time.sleep(0.005)
-            continue
-        victim.unlink()
-        done.set()
-        os.close(fd)
-        return
-
-
 def test_file_deleted_between_discovery_and_reading(tmp_path: Path) -> None:
-    """Deterministic, without mocks: discovery reads each folder's .gitignore as it walks
-    (as git does, it blocks on a FIFO). `a_victim.py` is listed before the walk enters
-    `b/`, whose .gitignore is a FIFO; the writer end deletes the victim while discovery
-    waits on it, so the file is gone when the checking starts."""
-    write(tmp_path, "a_victim.py", FLAGGED)
-    write(tmp_path, "b/model.py", FLAGGED)
-    os.mkfifo(tmp_path / "b" / ".gitignore")
-    write(tmp_path, "c_model.py", FLAGGED)
-    done = threading.Event()
-    helper = threading.Thread(
-        target=_delete_when_read,
-        args=(tmp_path / "b" / ".gitignore", tmp_path / "a_victim.py", done),
+    """Deterministic, without mocks: in a git repository, discovery asks git for
+    `core.excludesFile` when it judges the first entry. A `git` on PATH that deletes
+    `a_victim.py` and then runs the real git makes the file vanish after it was listed
+    and before it is read."""
+    real_git = shutil.which("git")
+    assert real_git, "git is needed for this test"
+    project = tmp_path / "project"
+    write(project, "a_victim.py", FLAGGED)
+    write(project, "b/model.py", FLAGGED)
+    write(project, "c_model.py", FLAGGED)
+    subprocess.run([real_git, "init", "-q"], cwd=project, check=True)
+    bin_dir = tmp_path / "bin"
+    wrapper = write(
+        bin_dir,
+        "git",
+        f'#!/bin/sh\nrm -f "{project / "a_victim.py"}"\nexec "{real_git}" "$@"\n',
     )
-    helper.start()
-    try:
-        lines = _concise(tmp_path)
-    finally:
-        helper.join(timeout=70)
-    assert done.is_set(), "discovery never read b/.gitignore"
+    wrapper.chmod(0o755)
+    path = f"PATH={bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+    lines = _concise(project, prefix=("env", path))
+    assert not (project / "a_victim.py").exists(), "discovery never asked git"
     assert lines == [
         "a_victim.py:1:1: BRN901 no such file (it may have been deleted)",
         flagged_line("b/model.py"),
         flagged_line("c_model.py"),
     ]
+
+
+def test_a_fifo_named_gitignore_does_not_block(tmp_path: Path) -> None:
+    """Nothing ever writes to these FIFOs: reading one would hang the run."""
+    write(tmp_path, "b/model.py", FLAGGED)
+    os.mkfifo(tmp_path / ".gitignore")
+    os.mkfifo(tmp_path / "b" / ".gitignore")
+    write(tmp_path, "c_model.py", FLAGGED)
+    result = birnn("check", "--no-cache", "--format", "concise", "-q", cwd=tmp_path, timeout=60)
+    assert result.code == 1, result
+    assert result.lines == [flagged_line("b/model.py"), flagged_line("c_model.py")]
