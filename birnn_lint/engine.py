@@ -44,8 +44,22 @@ def syntax_error_finding(filename: str, message: str, row: int = 1, column: int 
     return _diagnostic(SyntaxErrorDiagnostic, filename, message, row, column)
 
 
-def unreadable_finding(filename: str, message: str) -> Finding:
-    return _diagnostic(UnreadableFileDiagnostic, filename, message)
+def unreadable_finding(filename: str, message: str, row: int = 1, column: int = 1) -> Finding:
+    return _diagnostic(UnreadableFileDiagnostic, filename, message, row, column)
+
+
+def null_byte_finding(source: str, filename: str) -> Finding | None:
+    """BRN900 at the first null byte, which CPython refuses (libcst does not)."""
+    offset = source.find("\0")
+    if offset < 0:
+        return None
+    row, line_start = 1, 0
+    for match in _LINE_BREAK.finditer(source, 0, offset):
+        row, line_start = row + 1, match.end()
+    column = offset - line_start + 1
+    return syntax_error_finding(
+        filename, "syntax error: source code string cannot contain null bytes", row, column
+    )
 
 
 def too_complex_finding(filename: str, what: str) -> Finding:
@@ -76,6 +90,8 @@ MAX_DEPTH = 500
 _MAX_BRACKETS = 150
 _BRACKETS = re.compile(r"[\[\](){}]")
 _DUMMY_NAME = "<birnn-lint>"  # compile() re-reads the named file for error columns
+# Rows count "\r\n", "\r" and "\n" as line breaks, as the tokenizer does.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def check_source(
@@ -93,6 +109,9 @@ def check_source(
         return []
     if len(source) > MAX_SOURCE_CHARS:
         return [too_complex_finding(filename, f"{len(source):,} characters")]
+    null_byte = null_byte_finding(source, filename)
+    if null_byte is not None:
+        return [null_byte]
     try:
         tree = ast.parse(source, _DUMMY_NAME)
     except SyntaxError as error:

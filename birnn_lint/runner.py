@@ -82,7 +82,12 @@ def _check_task(
     try:
         source = read_source(Path(task.path))
     except SourceReadError as error:
-        return task.index, [unreadable_finding(task.display, error.message)], None, None
+        return (
+            task.index,
+            [unreadable_finding(task.display, error.message, error.row, error.column)],
+            None,
+            None,
+        )
     stage = "the cache"
     try:
         digest = cache_module.content_hash(source.raw) if cache is not None else ""

@@ -39,7 +39,9 @@ def check_stdin(request: CheckRequest, out_bytes: IO[bytes]) -> tuple[Run, dict[
     except SourceReadError as error:
         if request.fix and not request.diff:
             out_bytes.write(raw)
-        run.reports.append(Report(display, [unreadable(display, error.message)]))
+        run.reports.append(
+            Report(display, [unreadable(display, error.message, error.row, error.column)])
+        )
         return run, diffs
 
     if (request.fix or request.diff) and not request.add_noqa:

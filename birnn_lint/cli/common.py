@@ -38,10 +38,11 @@ def use_color(no_color: bool, stream: IO[str]) -> bool:
     return bool(isatty and isatty())
 
 
-def unreadable(display: str, message: str) -> Finding:
+def unreadable(display: str, message: str, row: int = 1, column: int = 1) -> Finding:
     from birnn_lint.registry import UnreadableFileDiagnostic as rule
 
-    return Finding(rule.code, message, display, Position(1, 1), Position(1, 1), name=rule.name)
+    at = Position(row, column)
+    return Finding(rule.code, message, display, at, at, name=rule.name)
 
 
 def relabel(findings: Sequence[Finding], display: str) -> list[Finding]:
