@@ -25,7 +25,7 @@ def rule(code: str | None, show_all: bool, output_format: str) -> int:
     import json
 
     from birnn_lint.registry import all_rules, rule_by_code
-    from birnn_lint.specs import load_spec
+    from birnn_lint.specs import user_spec
 
     if show_all == (code is not None):
         raise click.UsageError("give one rule code, or --all")
@@ -37,7 +37,7 @@ def rule(code: str | None, show_all: bool, output_format: str) -> int:
             "summary": r.summary,
             "kind": r.kind,
             "fix": r.fix_safety or "none",
-            "explanation": load_spec(r.code) or "",
+            "explanation": user_spec(r.code) or "",
         }
 
     if show_all:
@@ -61,7 +61,7 @@ def rule(code: str | None, show_all: bool, output_format: str) -> int:
     if output_format == "json":
         click.echo(json.dumps(describe(found), indent=2))
     else:
-        spec = load_spec(found.code)
+        spec = user_spec(found.code)
         click.echo(
             spec.rstrip("\n") if spec else f"# {found.code}: {found.name}\n\n{found.summary}"
         )
