@@ -44,7 +44,12 @@ def _summary(run: Run, request: CheckRequest) -> list[str]:
         if unsafe:
             lines.append(f"No fixes available ({hidden})." if not safe else f"{hidden}.")
     elif safe:
-        flag = "`--fix --unsafe-fixes`" if request.unsafe_fixes else "`--fix`"
+        # With --unsafe-fixes, `safe` counts the unsafe fixes too: name both flags only
+        # when one of them needs it.
+        needs_unsafe = request.unsafe_fixes and any(
+            f.fix is not None and f.fix.applicability != "safe" for f in findings
+        )
+        flag = "`--fix --unsafe-fixes`" if needs_unsafe else "`--fix`"
         lines.append(f"[*] {safe} fixable with {flag}" + (f" ({hidden})." if unsafe else "."))
     elif unsafe:
         lines.append(f"No fixes available ({hidden}).")
