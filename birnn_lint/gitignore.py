@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +94,8 @@ def _common_git_dir(git_root: Path) -> Path | None:
 def global_excludes_file(git_root: Path) -> Path | None:
     """git's `core.excludesFile` for the repository at `git_root`, as git itself reads
     its configuration; unset, git's default `$XDG_CONFIG_HOME/git/ignore`."""
+    import subprocess  # here: only a walk inside a repository that reads ignores pays
+
     try:
         done = subprocess.run(
             ["git", "config", "--path", "--get", "core.excludesFile"],
