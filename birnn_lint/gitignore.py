@@ -50,25 +50,29 @@ def parse_gitignore(text: str) -> list[IgnoreRule]:
     return rules
 
 
-def _read_rules(path: Path) -> list[IgnoreRule]:
-    """The rules of an ignore file; none when it is missing, unreadable or not a regular
-    file. Opened without blocking and checked before reading, so that a FIFO (or a
-    device) named `.gitignore` cannot hang the run."""
+def _read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file; None when it is missing, unreadable or not a
+    regular file. Opened without blocking and checked before reading, so that a FIFO
+    (or a device) named `.gitignore` cannot hang the run."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except OSError:
-        return []
+        return None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return []
+            return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(_MAX_IGNORE_FILE)
+            return handle.read(_MAX_IGNORE_FILE)
     except OSError:
-        return []
+        return None
     finally:
         os.close(fd)
-    return parse_gitignore(data.decode("utf-8", errors="replace"))
+
+
+def _read_rules(path: Path) -> list[IgnoreRule]:
+    data = _read_regular(path)
+    return parse_gitignore(data.decode("utf-8", errors="replace")) if data else []
 
 
 def _common_git_dir(git_root: Path) -> Path | None:
@@ -91,27 +95,76 @@ def _common_git_dir(git_root: Path) -> Path | None:
     return git_dir / common
 
 
-def global_excludes_file(git_root: Path) -> Path | None:
-    """git's `core.excludesFile` for the repository at `git_root`, as git itself reads
-    its configuration; unset, git's default `$XDG_CONFIG_HOME/git/ignore`."""
-    import subprocess  # here: only a walk inside a repository that reads ignores pays
+_SECTION = re.compile(r'^\s*\[\s*([A-Za-z0-9.-]+)\s*("[^"]*")?\s*\]')
+_KEY_VALUE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$")
+_ESCAPES = {"n": "\n", "t": "\t", "b": "\b"}
 
-    try:
-        done = subprocess.run(
-            ["git", "config", "--path", "--get", "core.excludesFile"],
-            cwd=git_root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError, ValueError):
-        done = None  # no git: git's default location still applies
-    if done is not None and done.returncode == 0 and done.stdout.strip():
-        return git_root / os.path.expanduser(done.stdout.strip())
-    config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(
-        os.path.expanduser("~"), ".config"
-    )
-    return Path(config_home) / "git" / "ignore"
+
+def _config_value(raw: str) -> str:
+    """A git config value: quotes joined, a comment (`#`, `;`) outside quotes dropped,
+    the escapes git documents read."""
+    out: list[str] = []
+    quoted = False
+    i = 0
+    while i < len(raw):
+        char = raw[i]
+        if char == '"':
+            quoted = not quoted
+        elif char == "\\" and i + 1 < len(raw):
+            i += 1
+            out.append(_ESCAPES.get(raw[i], raw[i]))
+        elif char in "#;" and not quoted:
+            break
+        else:
+            out.append(char)
+        i += 1
+    return "".join(out).strip()
+
+
+def _excludes_file_setting(config: Path) -> str | None:
+    """The last `core.excludesFile` in one git config file (its includes are not
+    followed), or None."""
+    data = _read_regular(config)
+    if not data:
+        return None
+    found = None
+    in_core = False
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        section = _SECTION.match(line)
+        if section:
+            in_core = section.group(1).lower() == "core" and section.group(2) is None
+            line = line[section.end() :]
+        pair = _KEY_VALUE.match(line) if in_core else None
+        if pair and pair.group(1).lower() == "excludesfile" and pair.group(2) is not None:
+            found = _config_value(pair.group(2))
+    return found
+
+
+def global_excludes_file(git_root: Path) -> Path | None:
+    """git's `core.excludesFile` for the repository at `git_root`, read from git's
+    configuration files in git's order (system, global, the repository's; the last one
+    set wins); unset, git's default `$XDG_CONFIG_HOME/git/ignore`. The files are read,
+    never git run: a repository's configuration can make git commands run programs."""
+    home = Path(os.path.expanduser("~"))
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    files: list[Path] = []
+    if not os.environ.get("GIT_CONFIG_NOSYSTEM"):
+        files.append(Path(os.environ.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig"))
+    if os.environ.get("GIT_CONFIG_GLOBAL"):
+        files.append(Path(os.environ["GIT_CONFIG_GLOBAL"]))
+    else:
+        files += [config_home / "git" / "config", home / ".gitconfig"]
+    common = _common_git_dir(git_root)
+    if common is not None:
+        files.append(common / "config")
+    setting = None
+    for config in files:
+        value = _excludes_file_setting(config)
+        if value is not None:
+            setting = value
+    if setting:
+        return git_root / os.path.expanduser(setting)
+    return config_home / "git" / "ignore"
 
 
 def find_git_root(start: Path) -> Path | None:

@@ -239,6 +239,18 @@ def test_core_excludes_file_and_nested_repositories_as_git_reads_them(tmp_path: 
     assert "a.py" not in listed and "globally_ignored.py" in listed
     assert _shown_env(project, env) == listed
 
+    # The repository's own configuration wins over the global one (quoted, with a
+    # comment, as git reads it).
+    write(home, "local-ignore", "kept_by_gitignore.py\n")
+    with open(project / ".git" / "config", "a", encoding="utf-8") as config:
+        config.write(f'[core]\n\texcludesfile = "{home / "local-ignore"}"  ; local\n')
+    listed = _git_untracked(project, env)
+    assert "a.py" in listed and "kept_by_gitignore.py" in listed  # re-included by .gitignore
+    write(project, ".gitignore", "")
+    listed = _git_untracked(project, env)
+    assert "kept_by_gitignore.py" not in listed
+    assert _shown_env(project, env) == listed
+
     # A repository inside the walk has its own ignore files, as in git.
     write(project, ".gitignore", "inner_ignored.py\n")
     inner = project / "inner"

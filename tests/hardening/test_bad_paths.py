@@ -4,14 +4,16 @@ the other files are still checked, and the run exits 1 (not 2: these are finding
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from hardening_support import (
     FLAGGED,
+    _checked,
     birnn,
     drop_root_prefix,
+    environment,
     flagged_line,
     shared_folder,
     write,
@@ -102,28 +104,36 @@ def test_odd_paths_named(tmp_path: Path) -> None:
 
 
 def test_file_deleted_between_discovery_and_reading(tmp_path: Path) -> None:
-    """Deterministic, without mocks: in a git repository, discovery asks git for
-    `core.excludesFile` when it judges the first entry. A `git` on PATH that deletes
-    `a_victim.py` and then runs the real git makes the file vanish after it was listed
-    and before it is read."""
-    real_git = shutil.which("git")
-    assert real_git, "git is needed for this test"
+    """Deterministic: birnn-lint's own entry point runs in a Python process where the
+    runner, once called with the discovered files, first deletes `a_victim.py` (a hook
+    between the two real components, standing in for neither), so the file is gone
+    after it was listed and before it is read."""
     project = tmp_path / "project"
     write(project, "a_victim.py", FLAGGED)
     write(project, "b/model.py", FLAGGED)
     write(project, "c_model.py", FLAGGED)
-    subprocess.run([real_git, "init", "-q"], cwd=project, check=True)
-    bin_dir = tmp_path / "bin"
-    wrapper = write(
-        bin_dir,
-        "git",
-        f'#!/bin/sh\nrm -f "{project / "a_victim.py"}"\nexec "{real_git}" "$@"\n',
+    script = (
+        "import os, sys\n"
+        "import birnn_lint.runner as runner\n"
+        "from birnn_lint.cli import main\n"
+        "real = runner.check_files\n"
+        "def check_files(files, **options):\n"
+        "    os.unlink('a_victim.py')\n"
+        "    return real(files, **options)\n"
+        "runner.check_files = check_files\n"
+        "sys.exit(main(sys.argv[1:]))\n"
     )
-    wrapper.chmod(0o755)
-    path = f"PATH={bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
-    lines = _concise(project, prefix=("env", path))
-    assert not (project / "a_victim.py").exists(), "discovery never asked git"
-    assert lines == [
+    done = subprocess.run(
+        [sys.executable, "-c", script, "check", "--no-cache", "--format", "concise", "-q"],
+        cwd=project,
+        capture_output=True,
+        env=environment(),
+        timeout=120,
+    )
+    result = _checked(done.returncode, done.stdout, done.stderr)
+    assert result.code == 1, result
+    assert not (project / "a_victim.py").exists()
+    assert result.out.splitlines() == [
         "a_victim.py:1:1: BRN901 no such file (it may have been deleted)",
         flagged_line("b/model.py"),
         flagged_line("c_model.py"),
