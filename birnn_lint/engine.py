@@ -18,6 +18,7 @@ from birnn_lint.diagnostics import (
     cpython_error_finding,
     cpython_syntax_error,
     internal_error_finding,
+    null_byte_finding,
     syntax_error_finding,
     too_complex_finding,
     unreadable_finding,
@@ -54,6 +55,9 @@ def check_source(
         return []
     if len(source) > MAX_SOURCE_CHARS:
         return [too_complex_finding(filename, f"{len(source):,} characters")]
+    null_byte = null_byte_finding(source, filename)
+    if null_byte is not None:
+        return [null_byte]
     try:
         tree = ast.parse(source, DUMMY_NAME)
     except SyntaxError as error:

@@ -89,7 +89,12 @@ def _check_task(
     try:
         source = read_source(Path(task.path))
     except SourceReadError as error:
-        return task.index, [unreadable_finding(task.display, error.message)], None, None
+        return (
+            task.index,
+            [unreadable_finding(task.display, error.message, error.row, error.column)],
+            None,
+            None,
+        )
     stage = "the cache"
     try:
         digest = cache_module.content_hash(source.raw) if cache is not None else ""
@@ -326,7 +331,7 @@ def check_files(
         if entry is not None:
             updates[paths[position]] = entry
     if cache is not None:
-        cache.save_index(updates)
+        cache.save_index(updates, present=(os.path.abspath(path) for path, _ in files))
     missing = [files[i][1] for i, r in enumerate(results) if r is None]
     if missing:
         raise RuntimeError(f"no result for {missing[:3]}")  # a bug in this module

@@ -6,7 +6,6 @@ every parsed file, positions only for files that have something to report.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 
@@ -25,10 +24,10 @@ from birnn_lint.diagnostics import (
     syntax_error_finding,
 )
 from birnn_lint.findings import Edit, Finding, Fix, Position
+from birnn_lint.messages import one_line_message
 from birnn_lint.registry import check_rules
 
 Positions = Mapping[cst.CSTNode, CodeRange]
-_ONE_LINE = re.compile(r"\s*[\r\n]\s*")
 
 
 def parse_failure(source: str, filename: str) -> list[Finding]:
@@ -156,8 +155,7 @@ def _findings(reports: list[ev.Report], positions: Positions, filename: str) -> 
             Finding(
                 code=report.code,
                 name=rule.name if rule else report.name,
-                # Quoted code may span lines: a message is one line.
-                message=_ONE_LINE.sub(" ", report.message),
+                message=one_line_message(report.message),
                 filename=filename,
                 location=start,
                 end_location=end,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from birnn_lint.findings import Finding
@@ -47,7 +47,8 @@ def render(name: str, reports: Sequence[Report], options: RenderOptions) -> str:
     if name not in FORMATS:
         raise ValueError(f"unknown output format {name!r}")
     module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
-    return module.render(reports, options)
+    renderer: Callable[[Sequence[Report], RenderOptions], str] = module.render
+    return renderer(reports, options)
 
 
 def all_findings(reports: Sequence[Report]) -> list[Finding]:

@@ -29,11 +29,11 @@ _ROOT = "%SRCROOT%"
 
 def _rules() -> list[dict[str, Any]]:
     from birnn_lint.registry import all_rules
-    from birnn_lint.specs import load_spec
+    from birnn_lint.specs import user_spec
 
     rules = []
     for rule in all_rules():
-        spec = load_spec(rule.code) or rule.summary
+        spec = user_spec(rule.code) or rule.summary
         rules.append(
             {
                 "id": rule.code,
