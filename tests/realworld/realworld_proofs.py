@@ -182,6 +182,14 @@ def batch_first_view_last_layer(r: Run) -> tuple[Tensor, Tensor]:
 
 
 @idiom
+def batch_first_last_rows_view(r: Run) -> tuple[Tensor, Tensor]:
+    h_n = torch.transpose(r.h_n, 0, 1)
+    last_index = -2 if r.setup.bidirectional else -1
+    value = h_n[:, last_index:, :].contiguous().view(-1, H * r.directions)
+    return value, r.summary()
+
+
+@idiom
 def shape_only_hidden_size(r: Run) -> tuple[Tensor, Tensor]:
     assert r.c_n is not None, "the site reads the LSTM's (h_n, c_n) tuple"
     state = (r.h_n, r.c_n)
