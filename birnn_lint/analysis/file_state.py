@@ -15,7 +15,7 @@ from birnn_lint.analysis.classes import ClassFacts
 from birnn_lint.analysis.context import CallContext
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.env import Env, Status, fresh_opaque
-from birnn_lint.analysis.layer_sets import ALL_KINDS
+from birnn_lint.analysis.layer_sets import ALL_KINDS, external_layer
 from birnn_lint.analysis.layers import (
     LAYER_CLASSES,
     Scope,
@@ -74,6 +74,7 @@ class FileState(ClassFacts, Recorder):
         self._class_values: dict[tuple[cst.ClassDef, str], object] = {}
         self._instance_attributes: dict[cst.ClassDef, dict[str, Value]] = {}
         self._computing: set[cst.ClassDef] = set()
+        self._received: dict[cst.Param, LayerInfo] = {}
         # The module's globals as its top level leaves them (set once it is analysed).
         self.globals: dict[str, Value] = {}
         self._module_layers: dict[str, LayerInfo] | None = None
@@ -203,6 +204,41 @@ class FileState(ClassFacts, Recorder):
                 return ModuleClass(found[0])
             return self.globals.get(node.value)
         return None
+
+    def received_layer(self, param: cst.Param) -> LayerInfo | None:
+        """A parameter annotated `nn.LSTM`, `nn.GRU | nn.RNN`, `Optional[nn.RNNBase]`...:
+        a layer whose settings are all configurable (one per parameter)."""
+        if param.annotation is None:
+            return None
+        kinds = self._annotation_kinds(param.annotation.annotation)
+        if not kinds:
+            return None
+        if param not in self._received:
+            ident = 50_000 + len(self._received)
+            self._received[param] = external_layer(kinds, param.name.value, param, ident)
+        return self._received[param]
+
+    def _annotation_kinds(self, node: cst.BaseExpression) -> frozenset[LayerKind]:
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            value = self.static_value(node)
+            return value.kinds if isinstance(value, LayerClass) else frozenset()
+        parts: list[cst.BaseExpression] = []
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            parts = [node.left, node.right]
+        elif isinstance(node, cst.Subscript) and code(node.value).split(".")[-1] in (
+            "Union",
+            "Optional",
+        ):
+            parts = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+        kinds: frozenset[LayerKind] = frozenset()
+        for part in parts:
+            if code(part) == "None":
+                continue
+            found = self._annotation_kinds(part)
+            if not found:
+                return frozenset()
+            kinds |= found
+        return kinds
 
     def module_function(self, name: str) -> cst.FunctionDef | None:
         found = self._functions.get(name, [])

@@ -182,6 +182,26 @@ class SettingResolver:
             return self._self_attr(node.attr.value, text, carriers)
         return Setting(None, text, True, carriers)
 
+    def dict_items(self, node: cst.BaseExpression) -> dict[str, cst.BaseExpression] | None:
+        """The keys of a dict splatted into a constructor (`**params`), each with the one
+        expression that sets it: a dict literal or `dict(...)` bound once to the name,
+        then `params["k"] = v` and `params.update(k=v)` in the same body. A key set more
+        than once reads as configurable; None when the dict cannot be read."""
+        literal_node = node
+        body: cst.CSTNode = self.scope.function.body if self.scope.function else self.scope.module
+        if isinstance(node, cst.Name):
+            values = assignments_in(body, node.value)
+            if len(values) != 1:
+                return None
+            literal_node = values[0]
+        found = _dict_literal(literal_node)
+        if found is None:
+            return None
+        if isinstance(node, cst.Name):
+            for key, value in _dict_updates(body, node.value):
+                found[key] = cst.Name("__set_twice__") if key in found else value
+        return found
+
     def _deeper(self, scope: Scope) -> SettingResolver:
         return SettingResolver(scope, self.classes, self.depth + 1)
 
@@ -242,7 +262,11 @@ def read_config(call: cst.Call, kind: str, resolver: SettingResolver) -> dict[st
         if arg.star == "*":
             return None
         if arg.star == "**":
-            star_kwargs = True
+            expanded = resolver.dict_items(arg.value)
+            if expanded is None:
+                star_kwargs = True
+            else:
+                given.update(expanded)
             continue
         if arg.keyword is not None:
             given[arg.keyword.value] = arg.value
@@ -288,3 +312,54 @@ def make_layer(
         proj_size=settings["proj_size"],
         node=call,
     )
+
+
+def _dict_literal(node: cst.BaseExpression) -> dict[str, cst.BaseExpression] | None:
+    """`{"k": v, ...}` or `dict(k=v, ...)` with literal keys."""
+    if isinstance(node, cst.Dict):
+        out: dict[str, cst.BaseExpression] = {}
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement) or not isinstance(
+                element.key, cst.SimpleString
+            ):
+                return None
+            key = element.key.evaluated_value
+            if not isinstance(key, str):
+                return None
+            out[key] = element.value
+        return out
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+        if any(a.keyword is None for a in node.args):
+            return None
+        return {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+    return None
+
+
+def _dict_updates(body: cst.CSTNode, name: str) -> list[tuple[str, cst.BaseExpression]]:
+    """`name["k"] = v` and `name.update(k=v)` / `name.update({"k": v})` in `body`."""
+    out: list[tuple[str, cst.BaseExpression]] = []
+    for node in walk(body):
+        if isinstance(node, cst.Assign) and len(node.targets) == 1:
+            target = node.targets[0].target
+            if (
+                isinstance(target, cst.Subscript)
+                and code(target.value) == name
+                and len(target.slice) == 1
+                and isinstance(target.slice[0].slice, cst.Index)
+                and isinstance(target.slice[0].slice.value, cst.SimpleString)
+            ):
+                key = target.slice[0].slice.value.evaluated_value
+                if isinstance(key, str):
+                    out.append((key, node.value))
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "update"
+            and code(node.func.value) == name
+        ):
+            for arg in node.args:
+                if arg.keyword is not None:
+                    out.append((arg.keyword.value, arg.value))
+                elif not arg.star:
+                    out.extend((_dict_literal(arg.value) or {}).items())
+    return out

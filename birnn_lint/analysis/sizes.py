@@ -123,6 +123,9 @@ class SizeReader(InterpreterBase):
         return out
 
     def index_items(self, node: cst.Subscript, tensor: Tensor) -> list[object] | None:
+        # `out[torch.arange(B), lengths - 1]`: each sample at its own last valid step.
+        values = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+        per_sample = len(values) == len(node.slice) == 2 and any(_is_arange(v) for v in values)
         items: list[object] = []
         for element in node.slice:
             part = element.slice
@@ -137,6 +140,10 @@ class SizeReader(InterpreterBase):
                     items.append(Ellipsis)
                 elif self.is_last_layer(value, tensor):
                     items.append("last-layer")
+                elif per_sample and _is_arange(value):
+                    items.append("keep")
+                elif per_sample and _minus_one(value):
+                    items.append("last-valid")
                 else:
                     return None
             else:
@@ -223,3 +230,23 @@ class SizeReader(InterpreterBase):
         if isinstance(value, Opaque):
             return AxisRead(value, int(axis.value), axis)
         return None
+
+
+def _is_arange(node: cst.BaseExpression) -> bool:
+    """`torch.arange(n)` / `range(n)`: every sample, in order."""
+    if not isinstance(node, cst.Call):
+        return False
+    func = node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+    return name in ("arange", "range") and len(node.args) == 1
+
+
+def _minus_one(node: cst.BaseExpression) -> bool:
+    """`lengths - 1` (also `(lengths - 1).long()`)."""
+    while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and not node.args:
+        node = node.func.value
+    return (
+        isinstance(node, cst.BinaryOperation)
+        and isinstance(node.operator, cst.Subtract)
+        and literal(node.right) == (True, 1)
+    )

@@ -149,6 +149,6 @@ def _lint_cases() -> Iterator[Any]:
         yield pytest.param(snippet, id=snippet.name, marks=marks)
 
 
-@pytest.mark.parametrize("snippet", _lint_cases())
+@pytest.mark.parametrize("snippet", list(_lint_cases()))
 def test_snippet_checked_as_labelled(snippet: Snippet, tmp_path: Path) -> None:
     assert lint_project(snippet, tmp_path) == expected(snippet)
