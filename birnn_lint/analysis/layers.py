@@ -180,7 +180,23 @@ class SettingResolver:
             and self.scope.klass is not None
         ):
             return self._self_attr(node.attr.value, text, carriers)
-        return Setting(None, text, True, carriers)
+        return Setting(None, text, True, carriers | self._stored_roots(node))
+
+    def _stored_roots(self, node: cst.BaseExpression) -> frozenset[str]:
+        """`config.birnn` where the function also does `self.config = config`: then
+        `self.config.birnn` carries the same setting."""
+        fn = self.scope.function
+        root: cst.BaseExpression = node
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if fn is None or not isinstance(root, cst.Name) or root is node:
+            return frozenset()
+        rest = code(node)[len(root.value) :]
+        out: set[str] = set()
+        for sub in walk(fn.body):
+            if isinstance(sub, cst.Assign) and code(sub.value) == root.value:
+                out.update(code(t.target) + rest for t in sub.targets)
+        return frozenset(out)
 
     def dict_items(self, node: cst.BaseExpression) -> dict[str, cst.BaseExpression] | None:
         """The keys of a dict splatted into a constructor (`**params`), each with the one

@@ -87,7 +87,10 @@ class SizeReader(InterpreterBase):
                 return Size(tensor.directions)
             return None
         if isinstance(value_, SizeValue):
-            return self.normalize(value_.size)
+            size = self.normalize(value_.size)
+            if tensor is not None and size.known is not None and size.known > 0:
+                return tensor.layer.literal_size(size.known, tensor.directions)
+            return size
         name = last_name(key or "")
         if isinstance(node, (cst.Name, cst.Attribute)):
             if BATCH_NAMES.match(name):
@@ -170,7 +173,10 @@ class SizeReader(InterpreterBase):
                 return None, False, True
             ok, value = literal(expr)
             if ok and isinstance(value, int) and not isinstance(value, bool):
-                return (Size(abs(value)) if value else None), value < 0, True
+                if not value:
+                    return None, False, True
+                size = tensor.layer.literal_size(abs(value), tensor.directions)
+                return size, value < 0, True
             size = self.size_of(expr, tensor)
             if isinstance(size, Size):
                 return size, False, True
