@@ -1,10 +1,9 @@
-"""Per-file facts shared by the interpreters of a file's functions: qualified names,
+"""Per-file facts shared by the interpreters of a file's functions: torch names,
 the recurrent layers constructed in it, and the rules listening for events."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -18,6 +17,7 @@ from birnn_lint.analysis.layers import (
     code,
     make_layer,
 )
+from birnn_lint.analysis.names import Resolver
 from birnn_lint.analysis.values import LayerInfo, LayerRef, Pending
 
 _LAYER_WORD = re.compile(r"RNN|GRU|LSTM")
@@ -38,12 +38,12 @@ class FileState:
     def __init__(
         self,
         module: cst.Module,
-        qualified_names: Mapping[cst.CSTNode, Collection[object]],
+        names: Resolver,
         rules: list[object],
         context: ev.RuleContext,
     ) -> None:
         self.module = module
-        self.qnames = qualified_names
+        self.names = names
         self.rules = rules
         self.context = context
         self.layer_classes = LAYER_CLASSES
@@ -53,7 +53,6 @@ class FileState:
         self._scopes: dict[cst.CSTNode, tuple[cst.FunctionDef | None, cst.ClassDef | None]] = {}
         self._deferred: dict[cst.CSTNode, list[Pending]] = {}
         self._constants: dict[tuple[int, str], int | None] = {}
-        self._aliases: set[str] = set()
         self._class_layers: dict[cst.ClassDef, dict[str, LayerInfo]] = {}
         self._module_layers: dict[str, LayerInfo] | None = None
         # What each inlined method returns (see Interpreter.inline_method).
@@ -81,11 +80,6 @@ class FileState:
                 kl, fn = current, None
             elif isinstance(current, cst.Call) and self.qualified(current.func) in LAYER_CLASSES:
                 self._scopes[current] = (fn, kl)
-            elif isinstance(current, cst.ImportAlias) and current.asname is not None:
-                # `from torch.nn import GRU as Enc`: `Enc` must be resolved too.
-                target = current.asname.name
-                if isinstance(target, cst.Name):
-                    self._aliases.add(target.value)
             elif isinstance(current, (cst.Assign, cst.AnnAssign)):
                 value = current.value
                 targets = (
@@ -100,28 +94,17 @@ class FileState:
     def qualified(self, node: cst.CSTNode) -> str | None:
         """The torch name `node` refers to (`nn.LSTM` -> "torch.nn.LSTM"), else None.
 
-        Only names whose last part is one the analysis knows are resolved: qualified
-        names are computed lazily, and most calls in a file are of no interest."""
-        if isinstance(node, cst.Attribute):
-            last = node.attr.value
-        elif isinstance(node, cst.Name):
-            last = node.value
-        else:
+        Only names whose last part is one the analysis models are given (as before the
+        resolver was ours): any other call reads as a call of an unknown function."""
+        if not isinstance(node, (cst.Attribute, cst.Name)):
             return None
-        if (
-            last not in INTERESTING_NAMES
-            and not _LAYER_WORD.search(last)
-            and last not in self._aliases
-        ):
+        name = self.names.qualified(node)
+        if name is None or not name.startswith("torch."):
             return None
-        found = self.qnames.get(node, ())
-        if callable(found):  # libcst's LazyValue
-            found = found()
-        for qname in found:
-            name = getattr(qname, "name", "")
-            if name.startswith("torch"):
-                return name
-        return None
+        last = name.rsplit(".", 1)[-1]
+        if last not in INTERESTING_NAMES and not _LAYER_WORD.search(last):
+            return None
+        return name
 
     def functions(self) -> list[cst.FunctionDef]:
         return [n for n in self._scopes if isinstance(n, cst.FunctionDef)]

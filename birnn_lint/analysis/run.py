@@ -1,7 +1,7 @@
 """Parse one file with libcst, interpret its bodies, and turn reports into findings.
 
-Metadata is paid for in two steps: qualified names (needed to recognise layers) for
-every parsed file, positions only for files that have something to report.
+Names are resolved by our own resolver (needed to recognise layers) for every parsed
+file; libcst's position metadata is computed only for files that have something to report.
 """
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ import re
 from collections.abc import Collection
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.env import Env
 from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.interpreter import Interpreter
 from birnn_lint.analysis.layers import clear_caches
+from birnn_lint.analysis.names import Resolver
 from birnn_lint.engine import (
     cpython_syntax_error,
     internal_error_finding,
@@ -58,15 +59,11 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     rules = [r() for r in check_rules() if codes is None or r.code in codes]
     if not rules:
         return []
-    try:
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        qnames = wrapper.resolve(QualifiedNameProvider)
-    except RecursionError:
-        return [syntax_error_finding(filename, "cannot analyze: the code is nested too deeply")]
+    names = Resolver(module)
     context = ev.RuleContext(module)
     reports: list[ev.Report] = []
     errors: list[Finding] = []
-    state = FileState(module, qnames, rules, context)
+    state = FileState(module, names, rules, context)
     state.findings = reports
     for scope_node, env in _bodies(state):
         try:
@@ -85,7 +82,10 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
             errors.append(internal_error_finding(filename, f"the analysis of {where}", error))
     if not reports:
         return errors
-    positions = wrapper.resolve(PositionProvider)
+    try:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    except RecursionError:
+        return [syntax_error_finding(filename, "cannot analyze: the code is nested too deeply")]
     return errors + _findings(reports, positions, filename, context.torch_import)
 
 

@@ -1,0 +1,495 @@
+"""What a name in a module refers to, from its import statements and assignments.
+
+Replaces libcst's QualifiedNameProvider (a whole-module scope analysis that cost most of
+the time of a file that builds a layer) with one walk that records, per scope, how each
+name is bound, and a lazy lookup by Python's scoping rules: a class body does not enclose
+its methods; a name bound anywhere in a function is local to all of it; `global` and
+`nonlocal` send a function's bindings to the scope they name; default values, annotations,
+decorators, bases and a comprehension's first iterable belong to the enclosing scope.
+
+The analysis is flow-insensitive: every binding of a name in its scope counts, whichever
+branch it is in (`try: import ...`, `if TYPE_CHECKING:`). A name resolves to a qualified
+name (`nn.LSTM` -> "torch.nn.LSTM", relative imports as ".encoders.Encoder") only when all
+its bindings agree and none is a value we cannot follow: `import torch.nn as nn` beside
+`nn = MyNN()` may be either at any use, and calling it torch's would let a rule speak
+about something that is not a recurrent layer, so it resolves to nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+import libcst as cst
+
+from birnn_lint.analysis.layers import children
+
+_LAYERS = "RNNBase RNN GRU LSTM RNNCellBase RNNCell GRUCell LSTMCell "
+_MODULES = "Module ModuleList ModuleDict Sequential Dropout LayerNorm Linear Embedding "
+# Names a star import from these torch modules brings that the analysis may ask about
+# (tests check each against torch's own `from ... import *`). A name missing here only
+# stays unresolved.
+TORCH_STAR_EXPORTS: Mapping[str, frozenset[str]] = {
+    module: frozenset(names.split())
+    for module, names in {
+        "torch": "Tensor abs arange cat chunk concat concatenate dropout empty exp flatten "
+        "full gather index_select log mean movedim neg ones permute rand randn relu reshape "
+        "sigmoid split squeeze stack sum tanh transpose unbind unsqueeze zeros",
+        "torch.nn": _LAYERS + _MODULES + "functional init modules utils",
+        "torch.nn.modules": _LAYERS + _MODULES,
+        "torch.nn.modules.rnn": _LAYERS,
+        "torch.nn.functional": "dropout elu gelu relu sigmoid tanh",
+        "torch.nn.utils.rnn": "PackedSequence pack_padded_sequence pack_sequence "
+        "pad_packed_sequence pad_sequence",
+    }.items()
+}
+
+
+class ScopeKind(Enum):
+    MODULE = "module"
+    CLASS = "class"
+    FUNCTION = "function"
+    LAMBDA = "lambda"
+    COMPREHENSION = "comprehension"
+    TYPE_PARAMS = "type parameters"  # `def f[T]()`: the scope holding T
+
+
+class BindingKind(Enum):
+    IMPORT = "import"  # import m / from m import x
+    ALIAS = "alias"  # NAME = dotted.name (or `a.b if c else d.e`)
+    DECLARATION = "declaration"  # `x: int`, `del x`: local, but no value
+    OTHER = "other"  # any value we do not follow: a parameter, a def, `x = f()`, ...
+
+
+@dataclass(frozen=True)
+class ImportedName:
+    """What an import binds: `module` (dotted, without the leading dots of a relative
+    import), `name` imported from it (None: the module itself), `level` (number of dots)."""
+
+    module: str
+    name: str | None = None
+    level: int = 0
+
+    @property
+    def qualified(self) -> str:
+        """ "torch.nn.LSTM"; relative imports keep their dots: ".encoders.Encoder"."""
+        return _join("." * self.level + self.module, self.name or "")
+
+
+@dataclass(frozen=True, eq=False)
+class Binding:
+    kind: BindingKind
+    node: cst.CSTNode  # the statement, parameter or target that binds
+    imported: ImportedName | None = None  # IMPORT
+    value: cst.BaseExpression | None = None  # ALIAS: the expression aliased
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: ScopeKind
+    node: cst.CSTNode
+    parent: Scope | None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Everything a name may refer to. `targets`: qualified names from imports (through
+    aliases); `opaque`: some binding is a value we do not follow; `via_star`: qualified
+    names through star imports of modules whose exports are not known here
+    (`from utils import *` then `nn.LSTM` gives "utils.nn.LSTM"), for a cross-file
+    analysis to follow."""
+
+    targets: frozenset[str] = frozenset()
+    opaque: bool = False
+    via_star: frozenset[str] = frozenset()
+
+    @property
+    def unique(self) -> str | None:
+        if self.opaque or self.via_star or len(self.targets) != 1:
+            return None
+        return next(iter(self.targets))
+
+    def __or__(self, other: Resolution) -> Resolution:
+        return Resolution(
+            self.targets | other.targets,
+            self.opaque or other.opaque,
+            self.via_star | other.via_star,
+        )
+
+    def suffixed(self, suffix: str) -> Resolution:
+        if not suffix:
+            return self
+        return Resolution(
+            frozenset(t + suffix for t in self.targets),
+            self.opaque,
+            frozenset(t + suffix for t in self.via_star),
+        )
+
+
+_OPAQUE = Resolution(opaque=True)
+_NOTHING = Resolution()
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+
+
+class Resolver:
+    """Name resolution for one module: build once (one walk), then ask per node."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module_scope = Scope(ScopeKind.MODULE, module, None)
+        self.star_imports: tuple[ImportedName, ...] = ()
+        self._scope_of: dict[cst.Name, Scope] = {}
+        self._scopes: list[Scope] = [self.module_scope]
+        self._memo: dict[tuple[int, str], Resolution] = {}
+        self._active: set[tuple[int, str]] = set()
+        self._cycles = 0
+        self._walk(module)
+        self._settle_declarations()
+
+    # ------------------------------------------------------------------ queries
+
+    def qualified(self, node: cst.CSTNode) -> str | None:
+        """The one qualified name a Name or dotted Attribute refers to, else None."""
+        return self.resolve(node).unique
+
+    def resolve(self, node: cst.CSTNode) -> Resolution:
+        suffix = ""
+        while isinstance(node, cst.Attribute):
+            suffix = "." + node.attr.value + suffix
+            node = node.value
+        if isinstance(node, cst.IfExp):  # only as an alias's value
+            return (self.resolve(node.body) | self.resolve(node.orelse)).suffixed(suffix)
+        if not isinstance(node, cst.Name):
+            return _OPAQUE
+        scope = self._scope_of.get(node)
+        if scope is None:  # a node built after parsing, not part of the module
+            return _OPAQUE
+        return self.lookup(scope, node.value).suffixed(suffix)
+
+    def lookup(self, scope: Scope, name: str) -> Resolution:
+        """What `name` used in `scope` refers to."""
+        current = scope
+        while True:
+            if name in current.globals:
+                current = self.module_scope
+            if name in current.bindings and name not in current.nonlocals:
+                return self._from_bindings(current, name)
+            if current.parent is None:
+                return self._from_stars(name)
+            current = current.parent
+            while current.kind is ScopeKind.CLASS:  # never encloses what is inside it
+                assert current.parent is not None
+                current = current.parent
+
+    def resolve_global(self, name: str) -> Resolution:
+        """What the module-level `name` refers to (for a module importing it)."""
+        return self.lookup(self.module_scope, name)
+
+    @property
+    def imports(self) -> dict[str, tuple[ImportedName, ...]]:
+        """Module-level names bound by imports (in any branch), to what they import."""
+        out: dict[str, tuple[ImportedName, ...]] = {}
+        for name, bindings in self.module_scope.bindings.items():
+            found = tuple(b.imported for b in bindings if b.imported is not None)
+            if found:
+                out[name] = found
+        return out
+
+    @property
+    def top_level_names(self) -> frozenset[str]:
+        """Every name bound at module level (also by `global` in a function)."""
+        return frozenset(self.module_scope.bindings)
+
+    def star_exports(self) -> frozenset[str] | None:
+        """The names `from this_module import *` brings, where they are known: a literal
+        `__all__`, else the public top-level names; None when `__all__` is computed."""
+        bindings = self.module_scope.bindings.get("__all__")
+        if not bindings:
+            return frozenset(n for n in self.module_scope.bindings if not n.startswith("_"))
+        names: set[str] = set()
+        for binding in bindings:
+            node = binding.node
+            value = node.value if isinstance(node, (cst.Assign, cst.AnnAssign)) else None
+            if not isinstance(value, (cst.List, cst.Tuple)):
+                return None
+            for element in value.elements:
+                text = element.value
+                if not isinstance(text, cst.SimpleString):
+                    return None
+                names.add(text.evaluated_value)  # type: ignore[arg-type]
+        return frozenset(names)
+
+    def scopes(self) -> Iterator[Scope]:
+        return iter(self._scopes)
+
+    # ------------------------------------------------------------------ lookups
+
+    def _from_bindings(self, scope: Scope, name: str) -> Resolution:
+        key = (id(scope), name)
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._active:  # `LSTM = LSTM`, `A = B; B = A`: adds nothing
+            self._cycles += 1
+            return _NOTHING
+        self._active.add(key)
+        cycles = self._cycles
+        result = _NOTHING
+        for binding in scope.bindings[name]:
+            if binding.kind is BindingKind.IMPORT:
+                assert binding.imported is not None
+                result = result | Resolution(frozenset({binding.imported.qualified}))
+            elif binding.kind is BindingKind.ALIAS:
+                assert binding.value is not None
+                result = result | self.resolve(binding.value)
+            elif binding.kind is BindingKind.OTHER:
+                result = result | _OPAQUE
+        self._active.discard(key)
+        if cycles == self._cycles:  # a result cut short by a cycle is not kept
+            self._memo[key] = result
+        return result
+
+    def _from_stars(self, name: str) -> Resolution:
+        """An unbound module-level name: from a star import, or a builtin."""
+        targets: set[str] = set()
+        unknown: set[str] = set()
+        for star in self.star_imports:
+            module = star.qualified
+            exports = TORCH_STAR_EXPORTS.get(module)
+            if exports is None:
+                unknown.add(_join(module, name))
+            elif name in exports:
+                targets.add(_join(module, name))
+        return Resolution(frozenset(targets), False, frozenset(unknown))
+
+    # ------------------------------------------------------------------ the walk
+
+    def _new_scope(self, kind: ScopeKind, node: cst.CSTNode, parent: Scope) -> Scope:
+        scope = Scope(kind, node, parent)
+        self._scopes.append(scope)
+        return scope
+
+    def _walk(self, module: cst.Module) -> None:
+        stack: list[tuple[cst.CSTNode, Scope]] = [(module, self.module_scope)]
+        push = stack.append
+        while stack:
+            node, scope = stack.pop()
+            if isinstance(node, cst.Name):
+                self._scope_of[node] = scope
+            elif isinstance(node, cst.Attribute):
+                push((node.value, scope))  # `.attr` is no name of this module
+            elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                self._definition(node, scope, stack)
+            elif isinstance(node, cst.Lambda):
+                inner = self._new_scope(ScopeKind.LAMBDA, node, scope)
+                self._parameters(node.params, inner, scope, stack)
+                push((node.body, inner))
+            elif isinstance(node, _COMPREHENSIONS):
+                inner = self._new_scope(ScopeKind.COMPREHENSION, node, scope)
+                push((node.for_in.iter, scope))  # evaluated where the comprehension is
+                self._comp_for(node.for_in, inner, stack, first=True)
+                for part in children(node):
+                    if part is not node.for_in:
+                        push((part, inner))
+            elif isinstance(node, cst.CompFor):
+                self._comp_for(node, scope, stack, first=False)
+            elif isinstance(node, (cst.Import, cst.ImportFrom)):
+                self._import(node, scope)
+            elif isinstance(node, (cst.Global, cst.Nonlocal)):
+                names = scope.globals if isinstance(node, cst.Global) else scope.nonlocals
+                names.update(item.name.value for item in node.names)
+            else:
+                self._bindings_of(node, scope)
+                stack.extend((child, scope) for child in children(node))
+
+    def _definition(
+        self,
+        node: cst.FunctionDef | cst.ClassDef,
+        scope: Scope,
+        stack: list[tuple[cst.CSTNode, Scope]],
+    ) -> None:
+        scope.bind(node.name.value, Binding(BindingKind.OTHER, node))
+        stack.extend((d.decorator, scope) for d in node.decorators)
+        outer = scope
+        if node.type_parameters is not None:
+            outer = self._new_scope(ScopeKind.TYPE_PARAMS, node, scope)
+            for param in node.type_parameters.params:
+                self._bind_target(param.param.name, outer, Binding(BindingKind.OTHER, param))
+                stack.extend((c, outer) for c in children(param.param) if c is not param.param.name)
+        if isinstance(node, cst.ClassDef):
+            stack.extend((arg.value, outer) for arg in (*node.bases, *node.keywords))
+            stack.append((node.body, self._new_scope(ScopeKind.CLASS, node, outer)))
+            return
+        if node.returns is not None:
+            stack.append((node.returns.annotation, outer))
+        inner = self._new_scope(ScopeKind.FUNCTION, node, outer)
+        self._parameters(node.params, inner, outer, stack)
+        stack.append((node.body, inner))
+
+    def _parameters(
+        self,
+        params: cst.Parameters,
+        inner: Scope,
+        outer: Scope,
+        stack: list[tuple[cst.CSTNode, Scope]],
+    ) -> None:
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        for extra in (params.star_arg, params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                every.append(extra)
+        for param in every:
+            self._bind_target(param.name, inner, Binding(BindingKind.OTHER, param))
+            if param.annotation is not None:
+                stack.append((param.annotation.annotation, outer))
+            if param.default is not None:
+                stack.append((param.default, outer))
+
+    def _comp_for(
+        self,
+        node: cst.CompFor,
+        scope: Scope,
+        stack: list[tuple[cst.CSTNode, Scope]],
+        first: bool,
+    ) -> None:
+        self._bind_target(node.target, scope, Binding(BindingKind.OTHER, node))
+        stack.append((node.target, scope))
+        if not first:
+            stack.append((node.iter, scope))
+        stack.extend((c.test, scope) for c in node.ifs)
+        if node.inner_for_in is not None:
+            stack.append((node.inner_for_in, scope))
+
+    def _import(self, node: cst.Import | cst.ImportFrom, scope: Scope) -> None:
+        local: cst.BaseExpression
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                dotted = _dotted(alias.name)
+                if alias.asname is not None:
+                    imported = ImportedName(dotted)
+                    local = alias.asname.name
+                else:  # `import torch.nn` binds `torch`
+                    imported = ImportedName(dotted.split(".", 1)[0])
+                    local = alias.name
+                    while isinstance(local, cst.Attribute):
+                        local = local.value
+                self._bind_target(local, scope, Binding(BindingKind.IMPORT, node, imported))
+            return
+        module = _dotted(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        if module == "__future__":
+            return
+        if isinstance(node.names, cst.ImportStar):
+            self.star_imports += (ImportedName(module, None, level),)
+            return
+        for alias in node.names:
+            imported = ImportedName(module, _dotted(alias.name), level)
+            local = alias.asname.name if alias.asname is not None else alias.name
+            self._bind_target(local, scope, Binding(BindingKind.IMPORT, node, imported))
+
+    def _bindings_of(self, node: cst.CSTNode, scope: Scope) -> None:
+        """Record the names a statement or expression binds (its parts are walked after)."""
+        if isinstance(node, cst.Assign):
+            alias = _aliasable(node.value)
+            for target in node.targets:
+                named = isinstance(target.target, cst.Name)
+                kind = BindingKind.ALIAS if alias and named else BindingKind.OTHER
+                self._bind_target(target.target, scope, Binding(kind, node, value=node.value))
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is None:
+                kind = BindingKind.DECLARATION
+            elif _aliasable(node.value) and isinstance(node.target, cst.Name):
+                kind = BindingKind.ALIAS
+            else:
+                kind = BindingKind.OTHER
+            self._bind_target(node.target, scope, Binding(kind, node, value=node.value))
+        elif isinstance(node, (cst.AugAssign, cst.For)):
+            self._bind_target(node.target, scope, Binding(BindingKind.OTHER, node))
+        elif isinstance(node, (cst.WithItem, cst.ExceptHandler, cst.ExceptStarHandler)):
+            asname = node.asname if isinstance(node, cst.WithItem) else node.name
+            if asname is not None:
+                self._bind_target(asname.name, scope, Binding(BindingKind.OTHER, node))
+        elif isinstance(node, cst.NamedExpr):
+            while scope.kind is ScopeKind.COMPREHENSION:  # binds outside the comprehension
+                assert scope.parent is not None
+                scope = scope.parent
+            self._bind_target(node.target, scope, Binding(BindingKind.OTHER, node))
+        elif isinstance(node, cst.Del):
+            self._bind_target(node.target, scope, Binding(BindingKind.DECLARATION, node))
+        elif isinstance(node, (cst.MatchAs, cst.MatchStar)):
+            if node.name is not None:
+                self._bind_target(node.name, scope, Binding(BindingKind.OTHER, node))
+        elif isinstance(node, cst.MatchMapping):
+            if node.rest is not None:
+                self._bind_target(node.rest, scope, Binding(BindingKind.OTHER, node))
+        elif isinstance(node, cst.TypeAlias):
+            self._bind_target(node.name, scope, Binding(BindingKind.OTHER, node))
+
+    def _bind_target(self, target: cst.CSTNode, scope: Scope, binding: Binding) -> None:
+        """Bind every name an assignment target holds (`a`, `a, (b, *c)`); attributes and
+        subscripts bind no name."""
+        pending = [target]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, cst.Name):
+                scope.bind(node.value, binding)
+                self._scope_of[node] = scope
+            elif isinstance(node, (cst.Tuple, cst.List)):
+                pending.extend(e.value for e in node.elements)
+            elif isinstance(node, cst.StarredElement):
+                pending.append(node.value)
+
+    def _settle_declarations(self) -> None:
+        """Move the bindings of `global` / `nonlocal` names to the scope they live in,
+        innermost scopes first (a nonlocal may name another nonlocal)."""
+        for scope in reversed(self._scopes):
+            for name in scope.globals:
+                if scope is not self.module_scope and name in scope.bindings:
+                    self.module_scope.bindings.setdefault(name, []).extend(scope.bindings.pop(name))
+            for name in scope.nonlocals:
+                home = _enclosing_function(scope, name)
+                if home is not None and name in scope.bindings:
+                    home.bindings.setdefault(name, []).extend(scope.bindings.pop(name))
+
+
+def _enclosing_function(scope: Scope, name: str) -> Scope | None:
+    """The function scope a `nonlocal name` in `scope` refers to."""
+    current = scope.parent
+    fallback = None
+    while current is not None and current.kind is not ScopeKind.MODULE:
+        if current.kind in (ScopeKind.FUNCTION, ScopeKind.LAMBDA):
+            if name in current.bindings or name in current.nonlocals:
+                return current
+            fallback = fallback or current
+        current = current.parent
+    return fallback
+
+
+def _aliasable(value: cst.BaseExpression) -> bool:
+    """A dotted name, or a conditional choosing between such (`nn.GRU if g else nn.LSTM`)."""
+    if isinstance(value, cst.IfExp):
+        return _aliasable(value.body) and _aliasable(value.orelse)
+    while isinstance(value, cst.Attribute):
+        value = value.value
+    return isinstance(value, cst.Name)
+
+
+def _join(module: str, name: str) -> str:
+    """`module.name`, where `module` may be empty or only dots (relative imports)."""
+    if not name or not module.strip("."):
+        return module + name
+    return f"{module}.{name}"
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    assert isinstance(node, cst.Name)
+    parts.append(node.value)
+    return ".".join(reversed(parts))
