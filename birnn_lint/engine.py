@@ -176,11 +176,18 @@ def constructs_a_layer(tree: ast.AST) -> bool:
             names.update(a.asname for a in node.names if a.asname and a.name in _LAYER_NAMES)
         elif isinstance(node, ast.Call):
             calls.append(node.func)
-    for func in calls:
-        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-        if last in names:
-            return True
-    return False
+        elif isinstance(node, ast.Assign) and _last_names(node.value) & names:
+            # `Cell = nn.GRU` (or `nn.GRU if g else nn.LSTM`): `Cell(...)` builds one.
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return any(_last_names(func) & names for func in calls)
+
+
+def _last_names(node: ast.expr) -> set[str]:
+    if isinstance(node, ast.IfExp):
+        return _last_names(node.body) | _last_names(node.orelse)
+    if isinstance(node, ast.Attribute):
+        return {node.attr}
+    return {node.id} if isinstance(node, ast.Name) else set()
 
 
 __all__ = ["check_source", "may_contain_findings"]

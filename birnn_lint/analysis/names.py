@@ -255,7 +255,7 @@ class Resolver:
         return result
 
     def _from_stars(self, name: str) -> Resolution:
-        """An unbound module-level name: from a star import, or a builtin."""
+        """A name no scope binds: from a star import, or a builtin."""
         targets: set[str] = set()
         unknown: set[str] = set()
         for star in self.star_imports:
@@ -265,7 +265,8 @@ class Resolver:
                 unknown.add(_join(module, name))
             elif name in exports:
                 targets.add(_join(module, name))
-        return Resolution(frozenset(targets), False, frozenset(unknown))
+        # Found nowhere: a builtin (`None`, `object`), a value we do not follow.
+        return Resolution(frozenset(targets), not targets and not unknown, frozenset(unknown))
 
     # ------------------------------------------------------------------ the walk
 
@@ -305,7 +306,8 @@ class Resolver:
                 names.update(item.name.value for item in node.names)
             else:
                 self._bindings_of(node, scope)
-                stack.extend((child, scope) for child in children(node))
+                # Reversed: statements are then met in source order (star imports' order).
+                stack.extend((child, scope) for child in reversed(children(node)))
 
     def _definition(
         self,
