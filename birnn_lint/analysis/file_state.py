@@ -14,6 +14,7 @@ from birnn_lint.analysis.layers import (
     Scope,
     SettingResolver,
     assignments_in,
+    children,
     code,
     make_layer,
 )
@@ -89,7 +90,7 @@ class FileState:
                 )
                 if isinstance(value, cst.Call) and len(targets) == 1:
                     self._binding_names[value] = code(targets[0])
-            stack.extend((child, fn, kl) for child in current.children)
+            stack.extend((child, fn, kl) for child in children(current))
 
     def qualified(self, node: cst.CSTNode) -> str | None:
         """The torch name `node` refers to (`nn.LSTM` -> "torch.nn.LSTM"), else None.

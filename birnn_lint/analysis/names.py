@@ -136,6 +136,33 @@ class Resolution:
 _OPAQUE = Resolution(opaque=True)
 _NOTHING = Resolution()
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+# Node types the walk treats specially; every other node only has its children walked.
+_SPECIAL: frozenset[type] = frozenset(
+    {
+        *_COMPREHENSIONS,
+        cst.FunctionDef,
+        cst.ClassDef,
+        cst.Lambda,
+        cst.CompFor,
+        cst.Import,
+        cst.ImportFrom,
+        cst.Global,
+        cst.Nonlocal,
+        cst.Assign,
+        cst.AnnAssign,
+        cst.AugAssign,
+        cst.For,
+        cst.WithItem,
+        cst.ExceptHandler,
+        cst.ExceptStarHandler,
+        cst.NamedExpr,
+        cst.Del,
+        cst.MatchAs,
+        cst.MatchStar,
+        cst.MatchMapping,
+        cst.TypeAlias,
+    }
+)
 
 
 class Resolver:
@@ -280,34 +307,46 @@ class Resolver:
         push = stack.append
         while stack:
             node, scope = stack.pop()
-            if isinstance(node, cst.Name):
+            # Dispatch on the exact type: isinstance on libcst's classes (ABCs) is slow.
+            kind = type(node)
+            if type(node) is cst.Name:
                 self._scope_of[node] = scope
-            elif isinstance(node, cst.Attribute):
+            elif type(node) is cst.Attribute:
                 push((node.value, scope))  # `.attr` is no name of this module
-            elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-                self._definition(node, scope, stack)
-            elif isinstance(node, cst.Lambda):
-                inner = self._new_scope(ScopeKind.LAMBDA, node, scope)
-                self._parameters(node.params, inner, scope, stack)
-                push((node.body, inner))
-            elif isinstance(node, _COMPREHENSIONS):
-                inner = self._new_scope(ScopeKind.COMPREHENSION, node, scope)
-                push((node.for_in.iter, scope))  # evaluated where the comprehension is
-                self._comp_for(node.for_in, inner, stack, first=True)
-                for part in children(node):
-                    if part is not node.for_in:
-                        push((part, inner))
-            elif isinstance(node, cst.CompFor):
-                self._comp_for(node, scope, stack, first=False)
-            elif isinstance(node, (cst.Import, cst.ImportFrom)):
-                self._import(node, scope)
-            elif isinstance(node, (cst.Global, cst.Nonlocal)):
-                names = scope.globals if isinstance(node, cst.Global) else scope.nonlocals
-                names.update(item.name.value for item in node.names)
+            elif kind in _SPECIAL:
+                self._special(node, scope, stack)
             else:
-                self._bindings_of(node, scope)
                 # Reversed: statements are then met in source order (star imports' order).
                 stack.extend((child, scope) for child in reversed(children(node)))
+
+    def _special(
+        self, node: cst.CSTNode, scope: Scope, stack: list[tuple[cst.CSTNode, Scope]]
+    ) -> None:
+        """A node that opens a scope, imports, declares or binds names."""
+        push = stack.append
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self._definition(node, scope, stack)
+        elif isinstance(node, cst.Lambda):
+            inner = self._new_scope(ScopeKind.LAMBDA, node, scope)
+            self._parameters(node.params, inner, scope, stack)
+            push((node.body, inner))
+        elif isinstance(node, _COMPREHENSIONS):
+            inner = self._new_scope(ScopeKind.COMPREHENSION, node, scope)
+            push((node.for_in.iter, scope))  # evaluated where the comprehension is
+            self._comp_for(node.for_in, inner, stack, first=True)
+            for part in children(node):
+                if part is not node.for_in:
+                    push((part, inner))
+        elif isinstance(node, cst.CompFor):
+            self._comp_for(node, scope, stack, first=False)
+        elif isinstance(node, (cst.Import, cst.ImportFrom)):
+            self._import(node, scope)
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            names = scope.globals if isinstance(node, cst.Global) else scope.nonlocals
+            names.update(item.name.value for item in node.names)
+        else:
+            self._bindings_of(node, scope)
+            stack.extend((child, scope) for child in reversed(children(node)))
 
     def _definition(
         self,
