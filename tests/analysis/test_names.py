@@ -2,6 +2,7 @@
 and shadowing, conditional imports, star imports, and the tables a cross-file analysis
 reads; then, end to end, that layers are recognised (or not) through it."""
 
+import ast
 import importlib
 import textwrap
 
@@ -10,7 +11,7 @@ import pytest
 
 from birnn_lint.analysis.layers import code, walk
 from birnn_lint.analysis.names import TORCH_STAR_EXPORTS, ImportedName, Resolver
-from birnn_lint.engine import check_source
+from birnn_lint.engine import check_source, constructs_a_layer
 
 
 def _use(source: str, text: str) -> tuple[Resolver, cst.CSTNode]:
@@ -416,3 +417,18 @@ def test_a_parameter_named_nn_is_not_torch_end_to_end():
     """
     found = check_source(textwrap.dedent(src), "r.py")
     assert [(f.code, f.location.row) for f in found] == [("BRN002", 12)]
+
+
+@pytest.mark.parametrize(
+    "source, constructs",
+    [
+        ("import torch.nn as nn\nCell = nn.GRU\nm = Cell(1, 2)\n", True),
+        ("import torch.nn as nn\nCell = nn.GRU if g else nn.LSTM\nm = Cell(1, 2)\n", True),
+        ("import torch\nA = torch.nn.LSTM\nB = A\nm = B(1, 2)\n", True),
+        ("Cell = make()\nm = Cell(1, 2)\n", False),
+    ],
+)
+def test_preselection_sees_module_level_aliases(source, constructs):
+    """The built-in parser's pre-selection lets files that build a layer through an
+    alias reach the resolver."""
+    assert constructs_a_layer(ast.parse(source)) is constructs
