@@ -56,6 +56,16 @@ class Scope:
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _SKIP = (cst.BaseParenthesizableWhitespace, cst.Comma, cst.Dot, cst.AssignEqual, cst.Colon)
+# Per type: whether its values are children worth walking (isinstance on libcst's
+# classes, which are ABCs, costs far more than a dictionary look-up).
+_WALKED: dict[type, bool] = {}
+
+
+def _walked(kind: type) -> bool:
+    known = _WALKED.get(kind)
+    if known is None:
+        known = _WALKED[kind] = issubclass(kind, cst.CSTNode) and not issubclass(kind, _SKIP)
+    return known
 
 
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
@@ -68,11 +78,11 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     out: list[cst.CSTNode] = []
     for name in names:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if not isinstance(value, _SKIP):
-                out.append(value)
-        elif isinstance(value, (list, tuple)):
-            out.extend(v for v in value if isinstance(v, cst.CSTNode) and not isinstance(v, _SKIP))
+        value_kind = type(value)
+        if value_kind is list or value_kind is tuple:
+            out.extend(v for v in value if _walked(type(v)))
+        elif _walked(value_kind):
+            out.append(value)
     return out
 
 

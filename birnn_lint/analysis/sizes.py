@@ -175,8 +175,8 @@ class SizeReader(InterpreterBase):
             if ok and isinstance(value, int) and not isinstance(value, bool):
                 if not value:
                     return None, False, True
-                size = tensor.layer.literal_size(abs(value), tensor.directions)
-                return size, value < 0, True
+                literal_size = tensor.layer.literal_size(abs(value), tensor.directions)
+                return literal_size, value < 0, True
             size = self.size_of(expr, tensor)
             if isinstance(size, Size):
                 return size, False, True

@@ -41,7 +41,6 @@ NOT_YET = {
     "received_bug",
     "module_results_bug",
     "fragment_bug",
-    "star_import_bug",
 }
 
 
