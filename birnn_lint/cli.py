@@ -665,6 +665,14 @@ def clean(config: Path | None, cache_dir: Path | None) -> int:
     return 0
 
 
+@cli.command()
+def server() -> int:
+    """Run the language server (LSP over stdio; needs `birnn-lint[server]`)."""
+    from birnn_lint.server import main as serve
+
+    return serve()
+
+
 # --- the entry point ------------------------------------------------------------------
 
 
