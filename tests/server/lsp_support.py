@@ -76,6 +76,20 @@ def accept_registrations(client: LanguageClient) -> list[types.Registration]:
     return registered
 
 
+def record_publications(client: LanguageClient) -> list[types.PublishDiagnosticsParams]:
+    """Keep every `publishDiagnostics` the client gets (pytest-lsp keeps the last)."""
+    published: list[types.PublishDiagnosticsParams] = []
+    features = client.protocol.fm.features
+    default = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def record(params: types.PublishDiagnosticsParams) -> None:
+        published.append(params)
+        default(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
+    return published
+
+
 async def start(
     client: LanguageClient,
     root: Path,
