@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.workspace import Workspace
@@ -59,14 +60,14 @@ class Session:
             for cell in notebook.cells:
                 if cell.kind != types.NotebookCellKind.Code:
                     continue
-                document = workspace.text_documents.get(cell.document)
+                document = workspace.text_documents.get(unquote(cell.document))
                 if document is None or (document.language_id or "python") != "python":
                     continue
                 cells.append((cell.document, document.source, document.version))
             if not cells:
                 return None
             return notebook_snapshot(unit, notebook.version, cells)
-        document = workspace.text_documents.get(unit)
+        document = workspace.text_documents.get(unquote(unit))
         if document is None:
             return None
         language = document.language_id
@@ -77,13 +78,10 @@ class Session:
     @staticmethod
     def units(workspace: Workspace) -> list[str]:
         """Every open unit: notebooks, and text documents that are not cells."""
-        cells = {
-            cell.document
-            for notebook in workspace.notebook_documents.values()
-            for cell in notebook.cells
-        }
-        found = list(workspace.notebook_documents)
-        found += [uri for uri in workspace.text_documents if uri not in cells]
+        notebooks = list(workspace.notebook_documents.values())
+        cells = {unquote(cell.document) for notebook in notebooks for cell in notebook.cells}
+        found = [notebook.uri for notebook in notebooks]
+        found += [d.uri for key, d in workspace.text_documents.items() if key not in cells]
         return found
 
     # --- analysis ---------------------------------------------------------------------
