@@ -140,7 +140,11 @@ def new_text(result: LintResult, plan: Plan) -> str | None:
 
 def finding_key(finding: Finding) -> list[Any]:
     """How an action names its finding across the resolve round trip."""
-    return [finding.code, *finding.location.to_json().values(), *finding.end_location.to_json().values()]
+    return [
+        finding.code,
+        *finding.location.to_json().values(),
+        *finding.end_location.to_json().values(),
+    ]
 
 
 def find(result: LintResult, key: list[Any]) -> Finding | None:

@@ -53,7 +53,9 @@ def lsp_range(index: LineIndex, start: Position, end: Position) -> types.Range:
     )
 
 
-def to_diagnostic(finding: Finding, index: LineIndex, start: Position, end: Position) -> types.Diagnostic:
+def to_diagnostic(
+    finding: Finding, index: LineIndex, start: Position, end: Position
+) -> types.Diagnostic:
     href = rule_href(finding.code)
     return types.Diagnostic(
         range=lsp_range(index, start, end),

@@ -124,9 +124,7 @@ def register(server: BirnnLanguageServer) -> None:  # noqa: C901 - one closure p
     # --- settings -------------------------------------------------------------------------
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    def configuration(
-        ls: BirnnLanguageServer, params: types.DidChangeConfigurationParams
-    ) -> None:
+    def configuration(ls: BirnnLanguageServer, params: types.DidChangeConfigurationParams) -> None:
         ls.set_client_settings(params.settings)
         ls.recheck_all()
 
@@ -232,13 +230,16 @@ async def _resolve(ls: BirnnLanguageServer, action: types.CodeAction) -> types.C
     """The action with its edit, computed on the buffer's current text; without one when
     the buffer changed since the action was offered (or the fix no longer applies)."""
     data = action.data if isinstance(action.data, dict) else {}
-    unit = data.get("uri")
-    snapshot = ls.session.snapshot(ls.workspace, unit) if isinstance(unit, str) else None
+    unit = str(data.get("uri", ""))
+    snapshot = ls.session.snapshot(ls.workspace, unit)
     if snapshot is None or snapshot.version != data.get("version"):
         ls.log_stale(action.title)
         return action
     result = await ls.analyse(snapshot)
-    kind = actions.ActionKind(data.get("kind"))
+    try:
+        kind = actions.ActionKind(data.get("kind"))
+    except ValueError:
+        return action
     finding = actions.find(result, data["finding"]) if data.get("finding") else None
     if kind is not actions.ActionKind.FIX_ALL and finding is None:
         return action

@@ -68,7 +68,9 @@ def client_settings(raw: Any) -> ClientSettings:
             if select is not None
             else None
         ),
-        ignore=parse_selectors(_strings(raw.get("ignore", []), "ignore"), "client setting `ignore`"),
+        ignore=parse_selectors(
+            _strings(raw.get("ignore", []), "ignore"), "client setting `ignore`"
+        ),
         unsafe_fixes=unsafe,
     )
 

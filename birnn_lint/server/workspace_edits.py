@@ -16,7 +16,9 @@ from birnn_lint.server.documents import Snapshot, split_changes
 from birnn_lint.server.positions import Encoding, LineIndex, TextChange, text_changes
 
 
-def _text_edits(text: str, changes: Sequence[TextChange], encoding: Encoding) -> list[types.TextEdit]:
+def _text_edits(
+    text: str, changes: Sequence[TextChange], encoding: Encoding
+) -> list[types.TextEdit]:
     index = LineIndex(text, encoding)
     edits = []
     for change in changes:

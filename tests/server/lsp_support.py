@@ -11,10 +11,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from entry_point import BIRNN_LINT
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-
-from entry_point import BIRNN_LINT
 
 SERVER = ClientServerConfig(server_command=[BIRNN_LINT, "server"])
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lsprotocol import types
 from lsp_support import (
     MODEL,
     apply_text_edits,
@@ -18,6 +17,7 @@ from lsp_support import (
     replace_all,
     start,
 )
+from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 pytestmark = pytest.mark.asyncio
@@ -50,9 +50,7 @@ def _applied(text: str, action: types.CodeAction, uri: str) -> str:
     return apply_text_edits(text, edits_for(action.edit, uri))
 
 
-async def test_quick_fixes_are_what_check_fix_makes(
-    client: LanguageClient, tmp_path: Path
-) -> None:
+async def test_quick_fixes_are_what_check_fix_makes(client: LanguageClient, tmp_path: Path) -> None:
     await start(client, tmp_path, capabilities())
     uri = open_document(client, tmp_path / "model.py", MODEL)
     await diagnostics_of(client, uri, 2)
@@ -86,9 +84,7 @@ async def test_quick_fixes_are_what_check_fix_makes(
     assert _applied(MODEL, safe, uri) == cli_fixed(MODEL, "model.py", tmp_path)
 
 
-async def test_fix_all_applies_the_safe_fixes_only(
-    client: LanguageClient, tmp_path: Path
-) -> None:
+async def test_fix_all_applies_the_safe_fixes_only(client: LanguageClient, tmp_path: Path) -> None:
     result = await start(client, tmp_path, capabilities())
     provider = result.capabilities.code_action_provider
     assert isinstance(provider, types.CodeActionOptions)
@@ -105,18 +101,14 @@ async def test_fix_all_applies_the_safe_fixes_only(
     assert quick and all(a.kind == "quickfix" for a in quick)
 
 
-async def test_disable_merges_with_an_existing_noqa(
-    client: LanguageClient, tmp_path: Path
-) -> None:
+async def test_disable_merges_with_an_existing_noqa(client: LanguageClient, tmp_path: Path) -> None:
     await start(client, tmp_path, capabilities())
     text = MODEL.replace("last = h_n[-1]", "last = h_n[-1]  # why  # noqa: BRN005")
     uri = open_document(client, tmp_path / "model.py", text)
     await diagnostics_of(client, uri, 2)
     actions = await _actions(client, uri, _range(5, 8, 8))
     (disable,) = [a for a in actions if a.title == "Disable BRN002 for this line"]
-    assert _applied(text, disable, uri) == text.replace(
-        "# noqa: BRN005", "# noqa: BRN005, BRN002"
-    )
+    assert _applied(text, disable, uri) == text.replace("# noqa: BRN005", "# noqa: BRN005, BRN002")
 
 
 async def test_unsafe_fixes_can_be_turned_off(client: LanguageClient, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lsprotocol import types
 from lsp_support import (
     MODEL,
     capabilities,
@@ -15,6 +14,7 @@ from lsp_support import (
     replace_all,
     start,
 )
+from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 pytestmark = pytest.mark.asyncio

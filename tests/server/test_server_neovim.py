@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from entry_point import BIRNN_LINT, FLAGGED
 
 HERE = Path(__file__).parent / "nvim"
@@ -51,8 +50,18 @@ def test_neovim_shows_the_finding_and_applies_the_quick_fix(tmp_path: Path) -> N
         "XDG_CACHE_HOME": str(home / "cache"),
     }
     done = subprocess.run(
-        [NVIM, "--headless", "-n", "-i", "NONE", "-u", str(HERE / "init.lua"), "model.py",
-         "-c", f"luafile {HERE / 'drive.lua'}"],
+        [
+            NVIM,
+            "--headless",
+            "-n",
+            "-i",
+            "NONE",
+            "-u",
+            str(HERE / "init.lua"),
+            "model.py",
+            "-c",
+            f"luafile {HERE / 'drive.lua'}",
+        ],
         cwd=project,
         env=env,
         capture_output=True,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lsprotocol import types
 from lsp_support import (
     apply_text_edits,
     capabilities,
@@ -15,6 +14,7 @@ from lsp_support import (
     start,
     wait_for,
 )
+from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 pytestmark = pytest.mark.asyncio
@@ -109,9 +109,7 @@ async def test_each_cell_gets_its_findings(client: LanguageClient, tmp_path: Pat
                 cells=types.NotebookDocumentCellChanges(
                     text_content=[
                         types.NotebookDocumentCellContentChanges(
-                            document=types.VersionedTextDocumentIdentifier(
-                                uri=uris[3], version=2
-                            ),
+                            document=types.VersionedTextDocumentIdentifier(uri=uris[3], version=2),
                             changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
                         )
                     ]

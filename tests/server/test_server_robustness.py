@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from lsprotocol import types
+from entry_point import BIRNN_LINT
 from lsp_support import MODEL, capabilities, diagnostics_of, open_document, start, wait_for
+from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 from pytest_lsp import ClientServerConfig, LanguageClient
-
-from entry_point import BIRNN_LINT
 
 FAULTY = ClientServerConfig(
     server_command=[sys.executable, str(Path(__file__).with_name("faulty_server.py"))]

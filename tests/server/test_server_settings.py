@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lsprotocol import types
 from lsp_support import MODEL, capabilities, diagnostics_of, open_document, start, wait_for
+from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 pytestmark = pytest.mark.asyncio
@@ -61,9 +61,7 @@ async def test_per_file_ignores_and_excludes(client: LanguageClient, tmp_path: P
     assert await diagnostics_of(client, excluded, 0) == []
 
 
-async def test_client_settings_override_the_project(
-    client: LanguageClient, tmp_path: Path
-) -> None:
+async def test_client_settings_override_the_project(client: LanguageClient, tmp_path: Path) -> None:
     _project(tmp_path, 'ignore = ["BRN002"]')
     await start(client, tmp_path, capabilities(), {"settings": {"select": ["BRN002"]}})
     uri = open_document(client, tmp_path / "model.py", MODEL)
@@ -93,9 +91,7 @@ async def test_a_bad_configuration_is_shown_and_the_defaults_used(
     assert "unknown key 'selct'" in client.messages[0].message
 
 
-async def test_unknown_client_settings_are_reported(
-    client: LanguageClient, tmp_path: Path
-) -> None:
+async def test_unknown_client_settings_are_reported(client: LanguageClient, tmp_path: Path) -> None:
     await start(client, tmp_path, capabilities(), {"select": ["BRN999"]})
     uri = open_document(client, tmp_path / "model.py", MODEL)
     assert len(await diagnostics_of(client, uri, 2)) == 2
