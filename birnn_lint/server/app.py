@@ -21,9 +21,11 @@ from pygls.lsp.server import LanguageServer
 
 from birnn_lint import __version__
 from birnn_lint.config import ConfigError
+from birnn_lint.findings import Finding, Position
 from birnn_lint.server import requests
 from birnn_lint.server.diagnostics import diagnostics_by_uri
 from birnn_lint.server.documents import Snapshot
+from birnn_lint.server.incremental import quick_findings
 from birnn_lint.server.linting import LintResult
 from birnn_lint.server.positions import Encoding
 from birnn_lint.server.session import Session
@@ -31,6 +33,9 @@ from birnn_lint.server.settings import SettingsStore, client_settings
 
 # Diagnostics follow typing this long after the last change.
 DEBOUNCE_SECONDS = 0.1
+# Quick diagnostics (one definition re-analysed) are verified by a whole-file analysis
+# once the typing has paused this long.
+VERIFY_AFTER_SECONDS = 0.5
 # Files whose change changes the settings of open documents.
 _CONFIG_NAMES = ("pyproject.toml", ".gitignore")
 
@@ -147,9 +152,15 @@ class BirnnLanguageServer(LanguageServer):
             snapshot = self.session.snapshot(self.workspace, unit)
             if snapshot is None:
                 return
+            quick = await self._quick(unit, snapshot)
+            if quick is not None:
+                await asyncio.sleep(VERIFY_AFTER_SECONDS)
             result = await self.analyse(snapshot)
-            # Published only if the buffer is still the one analysed.
-            if self.session.snapshot(self.workspace, unit) == snapshot:
+            # Published only if the buffer is still the one analysed, and if it differs
+            # from the quick diagnostics already shown.
+            if self.session.snapshot(self.workspace, unit) == snapshot and (
+                quick is None or _shown(quick.findings) != _shown(result.findings)
+            ):
                 self.publish(result)
         except asyncio.CancelledError:
             raise
@@ -163,6 +174,27 @@ class BirnnLanguageServer(LanguageServer):
         finally:
             if self.pending.get(unit) is asyncio.current_task():
                 del self.pending[unit]
+
+    async def _quick(self, unit: str, snapshot: Snapshot) -> LintResult | None:
+        """Publish quick diagnostics for an edit inside one definition (see
+        incremental.py); None when the edit is not of that kind."""
+        previous = self.session.exact(unit)
+        if previous is None or previous.snapshot.text == snapshot.text:
+            return None
+
+        def compute() -> list[Finding] | None:
+            try:
+                return quick_findings(previous, snapshot)
+            except Exception:  # the whole-file analysis that follows will tell
+                return None
+
+        findings = await self.session.run_quick(compute)
+        if findings is None:
+            return None
+        quick = LintResult(snapshot, previous.settings, findings)
+        if self.session.snapshot(self.workspace, unit) == snapshot:
+            self.publish(quick)
+        return quick
 
     def clear(self, uris: list[str]) -> None:
         for uri in uris:
@@ -189,6 +221,11 @@ class BirnnLanguageServer(LanguageServer):
             self.window_show_message(
                 types.ShowMessageParams(type=types.MessageType.Error, message=message)
             )
+
+
+def _shown(findings: list[Finding]) -> list[tuple[str, str, Position, Position]]:
+    """What a diagnostic shows of a finding."""
+    return [(f.code, f.message, f.location, f.end_location) for f in findings]
 
 
 server = BirnnLanguageServer()

@@ -39,7 +39,12 @@ class Session:
     def __init__(self, store: SettingsStore) -> None:
         self.store = store
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="birnn-lint")
+        # Quick analyses of one definition (see incremental.py) do not queue behind a
+        # whole-file analysis. The engine's only shared cache is keyed by node identity.
+        self._quick_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quick")
         self._entries: dict[str, _Entry] = {}
+        # The last whole-file result of each unit, with its settings generation.
+        self._exact: dict[str, tuple[int, LintResult]] = {}
         # Configuration errors already shown (per generation), not to repeat them.
         self.reported: set[tuple[int, str]] = set()
 
@@ -91,6 +96,15 @@ class Session:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, function)
 
+    async def run_quick(self, function: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._quick_executor, function)
+
+    def exact(self, unit: str) -> LintResult | None:
+        """The unit's last whole-file result under the current settings."""
+        found = self._exact.get(unit)
+        return found[1] if found is not None and found[0] == self.store.generation else None
+
     async def result(self, snapshot: Snapshot) -> LintResult:
         """The snapshot's lint result, from the cache or a (shared) new analysis.
         Cancelling the caller does not cancel an analysis others may wait for."""
@@ -106,6 +120,8 @@ class Session:
             entry = _Entry(key, future)
             self._entries[snapshot.uri] = entry
         found = await asyncio.shield(entry.future)
+        if entry.key[0] == self.store.generation and snapshot.uri in self._entries:
+            self._exact[snapshot.uri] = (entry.key[0], found)
         # The same text under a new version: the result is the new version's.
         return found if found.snapshot == snapshot else replace(found, snapshot=snapshot)
 
@@ -119,9 +135,11 @@ class Session:
 
     def forget(self, unit: str) -> None:
         self._entries.pop(unit, None)
+        self._exact.pop(unit, None)
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._quick_executor.shutdown(wait=False, cancel_futures=True)
 
     def root(self, workspace: Workspace) -> Path:
         return Path(workspace.root_path) if workspace.root_path else Path.cwd()
