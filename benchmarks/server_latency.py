@@ -4,10 +4,12 @@ Drives the installed `birnn-lint server` over stdio with pygls's client (needs t
 `server` extra), on a generated 1,000-line model file (benchmarks/server_model.py):
 
 - latency: an edit is sent, and the time until its diagnostics are published is
-  measured, minus the server's debounce; the engine's own time on the same text (run in
-  this process) is shown beside it, so that the server's overhead can be read off;
+  measured, minus the server's debounce: for edits inside a definition (the quick
+  path) and outside every definition (a whole-file analysis); the CPU time of each
+  analysis (run in this process) is shown beside them, as the machine may be shared;
 - memory: the file is edited `--edits` times (in bursts of `--burst` keystrokes, each
-  burst followed by its diagnostics), and the server's resident memory is read from
+  burst followed by its diagnostics; every hundredth edit outside the definitions, so
+  that whole-file analyses run too), and the server's resident memory is read from
   /proc at checkpoints.
 
     python benchmarks/server_latency.py [--edits 1000] [--burst 10] [--samples 20]
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import statistics
 import sys
@@ -54,6 +57,7 @@ class Bench:
         self.uri = uri
         self.lines = text.split("\n")
         self.version = 1
+        self.edits = 0
         self.published: dict[int, float] = {}
         self.arrived = asyncio.Event()
 
@@ -63,13 +67,16 @@ class Bench:
                 self.published[params.version] = time.perf_counter()
                 self.arrived.set()
 
-    def edit(self) -> float:
-        """One keystroke: toggle `h_n[-1]` / `h_n[-2]` on the first line that has one."""
-        row = next(i for i, line in enumerate(self.lines) if "h_n[-" in line)
-        column = self.lines[row].index("h_n[-") + 5
-        old = self.lines[row][column]
-        new = "2" if old == "1" else "1"
-        self.lines[row] = self.lines[row][:column] + new + self.lines[row][column + 1 :]
+    def edit(self, *, in_definition: bool = True) -> float:
+        """One keystroke, always giving a new text: in the first encoder's constructor
+        (`nn.Dropout(0.1)` -> `nn.Dropout(0.1N)`), or in the module's docstring, which
+        lies outside every definition."""
+        self.edits += 1
+        marker = "nn.Dropout(0.1" if in_definition else '"""Sequence models'
+        row = next(i for i, line in enumerate(self.lines) if marker in line)
+        column = self.lines[row].index(marker) + len(marker)
+        digit = str(self.edits % 10)
+        self.lines[row] = self.lines[row][:column] + digit + self.lines[row][column:]
         self.version += 1
         self.client.text_document_did_change(
             types.DidChangeTextDocumentParams(
@@ -80,16 +87,16 @@ class Bench:
                     types.TextDocumentContentChangePartial(
                         range=types.Range(
                             start=types.Position(line=row, character=column),
-                            end=types.Position(line=row, character=column + 1),
+                            end=types.Position(line=row, character=column),
                         ),
-                        text=new,
+                        text=digit,
                     )
                 ],
             )
         )
         return time.perf_counter()
 
-    async def wait(self, version: int, timeout: float = 120.0) -> float:
+    async def wait(self, version: int, timeout: float = 300.0) -> float:
         deadline = time.perf_counter() + timeout
         while version not in self.published:
             self.arrived.clear()
@@ -102,16 +109,30 @@ class Bench:
                 pass
         return self.published[version]
 
+    async def latency(self, *, in_definition: bool) -> float:
+        sent = self.edit(in_definition=in_definition)
+        return await self.wait(self.version) - sent - DEBOUNCE_SECONDS
 
-def _engine_seconds(text: str, runs: int = 5) -> float:
-    from birnn_lint.engine import check_source
 
-    times = []
+def _cpu_seconds(text: str, edited: str, runs: int = 3) -> tuple[float, float]:
+    """CPU time (this process) of the whole-file analysis and of the quick one."""
+    from birnn_lint.config import LoadedConfig, Options, resolve
+    from birnn_lint.server.documents import text_snapshot
+    from birnn_lint.server.incremental import quick_findings
+    from birnn_lint.server.linting import lint
+
+    settings = resolve(LoadedConfig(None, Path.cwd(), Options()), Options())
+    previous = lint(text_snapshot("file:///bench/model.py", 1, text), settings)
+    snapshot = text_snapshot("file:///bench/model.py", 2, edited)
+    whole, quick = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        check_source(text, "model.py")
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        start = time.process_time()
+        lint(snapshot, settings)
+        whole.append(time.process_time() - start)
+        start = time.process_time()
+        assert quick_findings(previous, snapshot) is not None
+        quick.append(time.process_time() - start)
+    return statistics.median(whole), statistics.median(quick)
 
 
 async def main(edits: int, burst: int, samples: int) -> None:
@@ -133,24 +154,26 @@ async def main(edits: int, burst: int, samples: int) -> None:
     bench = Bench(client, uri, text)
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="python", version=1, text=text
+            )
         )
     )
     await bench.wait(1)
 
-    latencies = []
-    for _ in range(samples):
-        sent = bench.edit()
-        arrived = await bench.wait(bench.version)
-        latencies.append(arrived - sent - DEBOUNCE_SECONDS)
-    engine = _engine_seconds("\n".join(bench.lines))
+    load_before = os.getloadavg()[0]
+    quick = [await bench.latency(in_definition=True) for _ in range(samples)]
+    whole = [await bench.latency(in_definition=False) for _ in range(max(3, samples // 5))]
+    load_after = os.getloadavg()[0]
+    whole_cpu, quick_cpu = _cpu_seconds(text, text.replace("nn.Dropout(0.1", "nn.Dropout(0.17", 1))
 
     memory = [(0, _rss_mib(server.pid))]
     done = 0
     while done < edits:
         for _ in range(min(burst, edits - done)):
-            bench.edit()
             done += 1
+            # Every hundredth edit lies outside the definitions: a whole-file analysis.
+            bench.edit(in_definition=done % 100 != 0)
             await asyncio.sleep(0.005)  # typing: faster than the debounce
         await bench.wait(bench.version)
         if done % 100 == 0 or done == edits:
@@ -161,21 +184,31 @@ async def main(edits: int, burst: int, samples: int) -> None:
     await client.stop()
     shutil.rmtree(folder, ignore_errors=True)
 
+    def ms(seconds: float) -> str:
+        return f"{seconds * 1000:.0f} ms"
+
     lines = text.count("\n")
     print(f"## birnn-lint server on a {lines}-line model file\n")
-    print("| measure | value |\n|---|---|")
-    print(f"| debounce | {DEBOUNCE_SECONDS * 1000:.0f} ms |")
     print(
-        f"| diagnostics after the debounce (median of {samples}) | "
-        f"{statistics.median(latencies) * 1000:.0f} ms |"
+        f"Load average (1 min) {load_before:.1f} before, {load_after:.1f} after the latency runs.\n"
     )
-    print(f"| ... fastest / slowest | {min(latencies) * 1000:.0f} / {max(latencies) * 1000:.0f} ms |")
-    print(f"| the engine alone on the same text (median) | {engine * 1000:.0f} ms |")
-    overhead = statistics.median(latencies) - engine
-    print(f"| the server's overhead (median latency - engine) | {overhead * 1000:.0f} ms |")
+    print("| measure | value |\n|---|---|")
+    print(f"| debounce | {ms(DEBOUNCE_SECONDS)} |")
+    print(
+        f"| diagnostics after the debounce, edit inside a definition "
+        f"(median of {len(quick)}; fastest / slowest) | {ms(statistics.median(quick))} "
+        f"({ms(min(quick))} / {ms(max(quick))}) |"
+    )
+    print(
+        f"| diagnostics after the debounce, edit outside definitions "
+        f"(median of {len(whole)}; fastest / slowest) | {ms(statistics.median(whole))} "
+        f"({ms(min(whole))} / {ms(max(whole))}) |"
+    )
+    print(f"| CPU time of the quick analysis (one definition) | {ms(quick_cpu)} |")
+    print(f"| CPU time of the whole-file analysis | {ms(whole_cpu)} |")
     print(f"| resident memory after opening | {memory[0][1]:.1f} MiB |")
     for count, mib in memory[1:]:
-        if count in (100, 500, edits) or count == memory[-1][0]:
+        if count in (100, 500, edits):
             print(f"| ... after {count} edits | {mib:.1f} MiB |")
     growth = memory[-1][1] - memory[1][1] if len(memory) > 1 else 0.0
     print(f"| growth from edit {memory[1][0]} to edit {memory[-1][0]} | {growth:+.1f} MiB |")

@@ -37,7 +37,7 @@ class Encoder{i}(nn.Module):
         return self.head(self.dropout(summary))
 '''
 
-_HELPERS = '''
+_HELPERS = """
 
 @dataclass
 class Batch{i}:
@@ -92,7 +92,7 @@ def evaluate_{i}(model: nn.Module, batches: int = 4) -> float:
             total += batch.labels.numel()
     model.train()
     return correct / max(total, 1)
-'''
+"""
 
 _READS = [
     ("h_n = hidden", "h_n[-1]"),  # BRN002

@@ -5,7 +5,7 @@ statements and of its own class only (`FileState.method_env`, `SettingResolver`)
 findings inside a top-level `def` or `class` depend on its own text and on the
 module's statements outside every definition, never on the other definitions. So when
 an edit stays inside one definition, the new findings there come from analysing the
-text with every other definition blanked out (line numbers kept), and the findings
+text without the other definitions (rows mapped back), and the findings
 elsewhere are the last exact result's, moved by the lines the edit added or removed.
 
 The server publishes this at once and verifies it with a whole-file analysis when the
@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from birnn_lint import engine
 from birnn_lint.findings import Finding, Position
@@ -43,7 +44,8 @@ def _lines(text: str) -> list[str]:
     return _LINES.findall(text)
 
 
-def definitions(text: str) -> list[Block] | None:
+@lru_cache(maxsize=4)  # the last exact text is compared with edit after edit
+def definitions(text: str) -> tuple[Block, ...] | None:
     """The top-level definitions, or None when the text does not parse."""
     try:
         tree = ast.parse(text)
@@ -54,10 +56,10 @@ def definitions(text: str) -> list[Block] | None:
         if isinstance(node, _DEFINITIONS) and node.end_lineno is not None:
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             found.append(Block(first, node.end_lineno, type(node).__name__, node.name))
-    return found
+    return tuple(found)
 
 
-def _containing(blocks: list[Block], first: int, last: int) -> Block | None:
+def _containing(blocks: tuple[Block, ...], first: int, last: int) -> Block | None:
     return next((b for b in blocks if b.first <= first and last <= b.last), None)
 
 
@@ -102,19 +104,27 @@ def quick_findings(previous: LintResult, snapshot: Snapshot) -> list[Finding] | 
     ) or new_block.last - old_block.last != delta:
         return None
 
-    # The definition analysed alone: every other definition blanked, rows kept.
-    blanked = list(new)
-    for block in new_blocks:
-        if block is not new_block:
-            for index in range(block.first - 1, block.last):
-                line = blanked[index]
-                blanked[index] = line[len(line.rstrip("\r\n")) :]
-    settings = previous.settings
-    inside = [
-        f
-        for f in engine.check_source("".join(blanked), snapshot.display, settings.codes)
-        if new_block.first <= f.location.row <= new_block.last
+    # The definition analysed alone: the other definitions left out. Rows are mapped
+    # back to the buffer's (columns are unchanged: whole lines are left out).
+    others = {
+        row
+        for block in new_blocks
+        if block is not new_block
+        for row in range(block.first, block.last + 1)
+    }
+    # Blank lines outside the definition are left out too: they cost libcst nodes.
+    kept = [
+        row
+        for row in range(1, len(new) + 1)
+        if row not in others and (new_block.first <= row <= new_block.last or new[row - 1].strip())
     ]
+    reduced = "".join(new[row - 1] for row in kept)
+    settings = previous.settings
+    inside = []
+    for finding in engine.check_source(reduced, snapshot.display, settings.codes):
+        moved = _mapped(finding, kept)
+        if new_block.first <= moved.location.row <= new_block.last:
+            inside.append(moved)
     if any(f.code.startswith("BRN9") for f in inside):
         return None
     outside = []
@@ -126,6 +136,16 @@ def quick_findings(previous: LintResult, snapshot: Snapshot) -> list[Finding] | 
             outside.append(_moved(finding, delta))
     merged = sorted(outside + inside, key=Finding.sort_key)
     return keep_for(snapshot, settings)(merged, snapshot.text)
+
+
+def _mapped(finding: Finding, kept: list[int]) -> Finding:
+    def place(position: Position) -> Position:
+        index = min(position.row, len(kept)) - 1
+        return Position(kept[index], position.column)
+
+    return replace(
+        finding, location=place(finding.location), end_location=place(finding.end_location)
+    )
 
 
 def _moved(finding: Finding, rows: int) -> Finding:

@@ -12,7 +12,7 @@ from birnn_lint.server.documents import text_snapshot
 from birnn_lint.server.incremental import quick_findings
 from birnn_lint.server.linting import LintResult, lint
 
-MODULE = '''\
+MODULE = """\
 import torch
 from torch import nn
 
@@ -49,7 +49,7 @@ class Second(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         output, h_n = self.rnn(x)
         return h_n[-1] + output[:, -1].sum()
-'''
+"""
 
 EDITS = {
     "fix inside a method": ("return h_n[-1]\n", "return torch.cat((h_n[-2], h_n[-1]), -1)\n"),
@@ -63,7 +63,10 @@ EDITS = {
     ),
     "configuration changed in a class": ("bidirectional=True, batch_first", "batch_first"),
     "a decorated function": ("    return output[-1]\n", "    return output[-1] + 0\n"),
-    "a new finding": ("        return h_n[-1] + output", "        return h_n[-1] + h_n[-1] + output"),
+    "a new finding": (
+        "        return h_n[-1] + output",
+        "        return h_n[-1] + h_n[-1] + output",
+    ),
 }
 
 

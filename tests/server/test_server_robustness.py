@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_lsp
@@ -106,16 +107,43 @@ _INITIALIZE = {
 }
 
 
-def test_exit_after_shutdown_is_success_and_without_it_failure() -> None:
-    clean = _run_server(
+def _read_message(stream: Any) -> dict:
+    length = 0
+    while (line := stream.readline()) not in (b"\r\n", b""):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return json.loads(stream.read(length))
+
+
+def test_shutdown_then_exit_is_success_and_requests_in_between_fail() -> None:
+    server = subprocess.Popen([BIRNN_LINT, "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert server.stdin is not None and server.stdout is not None
+    hover = {
+        "textDocument": {"uri": "file:///nowhere.py"},
+        "position": {"line": 0, "character": 0},
+    }
+    for message in (
         _INITIALIZE,
         {"jsonrpc": "2.0", "method": "initialized", "params": {}},
         {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
-        {"jsonrpc": "2.0", "method": "exit"},
-    )
-    assert clean.returncode == 0, clean.stderr.decode()
-    answers = {m["id"]: m for m in _messages(clean.stdout) if "id" in m}
-    assert answers[2]["result"] is None and "capabilities" in answers[1]["result"]
+        {"jsonrpc": "2.0", "id": 3, "method": "textDocument/hover", "params": hover},
+    ):
+        server.stdin.write(_message(message))
+    server.stdin.flush()
+    answers: dict[int, dict] = {}
+    while len(answers) < 3:
+        message = _read_message(server.stdout)
+        if "id" in message:
+            answers[message["id"]] = message
+    assert "capabilities" in answers[1]["result"]
+    assert answers[2]["result"] is None
+    assert answers[3]["error"]["code"] == -32600  # InvalidRequest: it is shutting down
+    server.stdin.write(_message({"jsonrpc": "2.0", "method": "exit"}))
+    server.stdin.close()
+    assert server.wait(timeout=60) == 0
+
+
+def test_exit_without_shutdown_is_failure() -> None:
     abrupt = _run_server(_INITIALIZE, {"jsonrpc": "2.0", "method": "exit"})
     assert abrupt.returncode == 1, abrupt.stderr.decode()
 
@@ -134,3 +162,20 @@ def test_without_the_extra_the_command_says_what_to_install(tmp_path: Path) -> N
     )
     assert done.returncode == 2
     assert b"pip install 'birnn-lint[server]'" in done.stderr
+
+
+def test_check_never_imports_the_server_or_its_dependencies(tmp_path: Path) -> None:
+    model = tmp_path / "model.py"
+    model.write_text(MODEL, encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from birnn_lint.cli import main\n"
+        f"main(['check', '--no-cache', '--fix', {str(model)!r}])\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol')]\n"
+        "loaded += [m for m in sys.modules if m.startswith('birnn_lint.server')]\n"
+        "print('LOADED', sorted(loaded))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, timeout=120, check=False
+    )
+    assert "LOADED []" in done.stdout.decode(), done.stdout.decode() + done.stderr.decode()
