@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from birnn_lint import __version__
 from birnn_lint.config import ConfigError
@@ -42,6 +44,19 @@ _CONFIG_NAMES = ("pyproject.toml", ".gitignore")
 log = logging.getLogger("birnn_lint.server")
 
 
+class _Protocol(LanguageServerProtocol):
+    def handle_message(self, message: Any) -> None:
+        """After `shutdown`, a request other than `exit` is answered with InvalidRequest,
+        as the protocol says (pygls would leave it unanswered)."""
+        msg_id = getattr(message, "id", None)
+        method = getattr(message, "method", None)
+        if self._shutdown and msg_id is not None and method not in (None, types.EXIT):
+            error = JsonRpcInvalidRequest("the server is shutting down")
+            self._send_response(msg_id, None, error.to_response_error())
+            return
+        super().handle_message(message)
+
+
 class BirnnLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
@@ -57,6 +72,7 @@ class BirnnLanguageServer(LanguageServer):
                 ],
                 save=True,
             ),
+            protocol_cls=_Protocol,
         )
         self.session = Session(SettingsStore(Path.cwd()))
         self.pending: dict[str, asyncio.Task[None]] = {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidRequest
 
 from birnn_lint.findings import Position
 from birnn_lint.server import actions
@@ -35,12 +34,6 @@ def _engine_position(snapshot: Snapshot, uri: str, position: types.Position, ls:
     if cell is None:
         return LineIndex(snapshot.text, ls.encoding).from_lsp(lsp)
     return from_cell(cell, LineIndex(cell.text, ls.encoding).from_lsp(lsp))
-
-
-def _serving(ls: BirnnLanguageServer) -> None:
-    """After `shutdown`, the protocol answers every request but `exit` with an error."""
-    if ls.shut_down:
-        raise JsonRpcInvalidRequest("the server is shutting down")
 
 
 def register(server: BirnnLanguageServer) -> None:  # noqa: C901 - one closure per handler
@@ -152,7 +145,6 @@ def register(server: BirnnLanguageServer) -> None:  # noqa: C901 - one closure p
     async def pull(
         ls: BirnnLanguageServer, params: types.DocumentDiagnosticParams
     ) -> types.DocumentDiagnosticReport:
-        _serving(ls)
         uri = params.text_document.uri
         snapshot = ls.session.snapshot(ls.workspace, ls.session.unit_of(ls.workspace, uri))
         if snapshot is None:
@@ -171,7 +163,6 @@ def register(server: BirnnLanguageServer) -> None:  # noqa: C901 - one closure p
     async def code_action(
         ls: BirnnLanguageServer, params: types.CodeActionParams
     ) -> list[types.CodeAction] | None:
-        _serving(ls)
         uri = params.text_document.uri
         unit = ls.session.unit_of(ls.workspace, uri)
         snapshot = ls.session.snapshot(ls.workspace, unit)
@@ -216,12 +207,10 @@ def register(server: BirnnLanguageServer) -> None:  # noqa: C901 - one closure p
     async def code_action_resolve(
         ls: BirnnLanguageServer, action: types.CodeAction
     ) -> types.CodeAction:
-        _serving(ls)
         return await _resolve(ls, action)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: BirnnLanguageServer, params: types.HoverParams) -> types.Hover | None:
-        _serving(ls)
         uri = params.text_document.uri
         snapshot = ls.session.snapshot(ls.workspace, ls.session.unit_of(ls.workspace, uri))
         if snapshot is None:

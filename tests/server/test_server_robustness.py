@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -130,11 +131,22 @@ def test_shutdown_then_exit_is_success_and_requests_in_between_fail() -> None:
     ):
         server.stdin.write(_message(message))
     server.stdin.flush()
-    answers: dict[int, dict] = {}
-    while len(answers) < 3:
-        message = _read_message(server.stdout)
-        if "id" in message:
-            answers[message["id"]] = message
+
+    def read_answers() -> dict[int, dict]:
+        answers: dict[int, dict] = {}
+        while len(answers) < 3:
+            message = _read_message(server.stdout)
+            if "id" in message:
+                answers[message["id"]] = message
+        return answers
+
+    with ThreadPoolExecutor(1) as reader:
+        pending = reader.submit(read_answers)
+        try:
+            answers = pending.result(timeout=120)
+        except TimeoutError:
+            server.kill()  # ends the blocked read
+            raise
     assert "capabilities" in answers[1]["result"]
     assert answers[2]["result"] is None
     assert answers[3]["error"]["code"] == -32600  # InvalidRequest: it is shutting down
