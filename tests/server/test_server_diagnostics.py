@@ -3,6 +3,7 @@ close, pulled on request; each with its rule, link, message and full span."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from lsp_support import (
     open_document,
     replace_all,
     start,
+    wait_for,
 )
 from lsprotocol import types
 from pytest_lsp import LanguageClient
@@ -167,3 +169,50 @@ async def test_positions_count_utf16_code_units(client: LanguageClient, tmp_path
     # 's = "𝄞"; last = ' is 16 code points and 17 UTF-16 units (𝄞 takes two).
     assert found["BRN002"].range.start == types.Position(line=5, character=17)
     assert found["BRN002"].range.end == types.Position(line=5, character=24)
+
+
+CLASS_MODEL = """\
+import torch
+from torch import nn
+
+
+class Encoder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rnn = nn.GRU(8, 16, num_layers=2, bidirectional=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        output, h_n = self.rnn(x)
+        return h_n[-1]
+
+
+def flat(x: torch.Tensor) -> torch.Tensor:
+    rnn = nn.GRU(8, 16, bidirectional=True)
+    output, h_n = rnn(x)
+    return h_n.view(h_n.size(1), -1)
+"""
+
+
+async def test_an_edit_inside_a_definition_is_answered_and_then_verified(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    await start(client, tmp_path, capabilities())
+    uri = open_document(client, tmp_path / "model.py", CLASS_MODEL)
+    assert sorted(str(d.code) for d in await diagnostics_of(client, uri, 2)) == [
+        "BRN002",
+        "BRN003",
+    ]
+    published = client.published  # type: ignore[attr-defined]
+    published.clear()
+    # Two lines added in the method: the finding below moves down two rows.
+    edited = CLASS_MODEL.replace(
+        "        return h_n[-1]\n", "        y = x\n        z = y\n        return h_n[-1]\n"
+    )
+    replace_all(client, uri, edited, 2)
+    await wait_for(lambda: published)
+    found = {d.code: d for d in published[0].diagnostics}
+    assert found["BRN002"].range.start.line == 13
+    assert found["BRN003"].range.start.line == 19
+    await asyncio.sleep(2)  # the typing pause, then the whole-file check
+    # The whole-file analysis agreed: nothing was published a second time.
+    assert [p.version for p in published] == [2]
