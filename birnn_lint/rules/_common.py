@@ -155,10 +155,10 @@ def report_last_sample(
         # The last step's backward half has seen one token: the summary joins it with
         # the first step's backward half (right for one direction too: that half is empty).
         hidden = hidden_code(ctx, tensor, receiver)
-        lead = meant[: -len("-1")]
+        step = "{}, :" if batch_axis == 1 else ":, {}"  # the output is 3-D
         new = (
-            f"{ctx.torch}.cat(({receiver}[{lead}-1, ..., :{hidden}], "
-            f"{receiver}[{lead}0, ..., {hidden}:]), dim=-1)"
+            f"{ctx.torch}.cat(({receiver}[{step.format(-1)}, :{hidden}], "
+            f"{receiver}[{step.format(0)}, {hidden}:]), dim=-1)"
         )
         said = f"`[{meant}]`, and for a bidirectional layer the summary is `{new}`"
         if hidden.endswith("// 2") and not tensor.layer.bidirectional.known:

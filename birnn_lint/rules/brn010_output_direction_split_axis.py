@@ -52,8 +52,8 @@ class OutputDirectionSplitAxis(CheckRule):
 
     def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:
         tensor = event.tensor
-        if not self._full_output(tensor):
-            return
+        if not self._full_output(tensor) or Ellipsis in event.items or None in event.items:
+            return  # positions would not be axes
         hidden = tensor.layer.state_hidden
         feature = tensor.layout.axis_of(lay.HIDDEN)
         for position, item in enumerate(event.items):

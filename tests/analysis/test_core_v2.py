@@ -442,3 +442,15 @@ def test_a_config_object_kept_in_self_carries_the_setting():
     # pytorch/examples snli: the unidirectional branch of `config.birnn` is right.
     assert codes(CONFIG_GUARD.format(test="not self.config.birnn")) == []
     assert [c for c, _ in codes(CONFIG_GUARD.format(test="self.config.birnn"))] == ["BRN002"]
+
+
+def test_an_ellipsis_in_the_index_is_no_internal_error():
+    source = """
+    import torch, torch.nn as nn
+    rnn = nn.GRU(8, 16, batch_first=True, bidirectional=True)
+
+    def f(x):
+        out, _ = rnn(x)
+        return torch.cat((out[:, -1, ..., :16], out[:, 0, ..., 16:]), dim=-1)
+    """
+    assert codes(source) == []
