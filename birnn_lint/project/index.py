@@ -63,6 +63,7 @@ class ProjectIndex:
         self._sources: dict[Path, str | None] = {}
         self._summaries: dict[Path, ModuleSummary | None] = {}
         self._search: dict[Path, tuple[Path, ...]] = {}
+        self._module_names: dict[Path, str] = {}
         self._memo: dict[tuple[Path, str, bool], Symbol | None] = {}
         self._exports: dict[Path, frozenset[str]] = {}
         self._module_refs: dict[Symbol, ModuleRef] = {}
@@ -102,6 +103,7 @@ class ProjectIndex:
             self._summaries.clear()
             self._finder.forget()
             self._search.clear()
+            self._module_names.clear()
         else:
             self._sources.pop(_abspath(path), None)
             self._summaries.pop(_abspath(path), None)
@@ -146,6 +148,12 @@ class ProjectIndex:
         regular packages upward, then the folders from the nearest source root (which
         Python reads as namespace packages)."""
         path = _abspath(path)
+        known = self._module_names.get(path)
+        if known is None:
+            known = self._module_names[path] = self._name_of(path)
+        return known
+
+    def _name_of(self, path: Path) -> str:
         if path.suffix in (".py", ".pyi"):
             folder = path.parent
             parts = [] if path.stem == "__init__" else [path.stem]
