@@ -38,6 +38,9 @@ _Seen = set[tuple[Path, str]]
 
 
 def _abspath(path: Path | str) -> Path:
+    # Paths made here are already absolute and normal: skip pathlib's costly rebuild.
+    if isinstance(path, Path) and path.is_absolute() and ".." not in path.parts:
+        return path
     return Path(os.path.abspath(path))
 
 
@@ -51,6 +54,7 @@ class ProjectIndex:
     process (an editor), `set_text` for an unsaved buffer."""
 
     _registry: ClassVar[dict[Path, ProjectIndex]] = {}
+    _roots_of_folders: ClassVar[dict[Path, Path]] = {}
 
     def __init__(self, root: Path, roots: Sequence[Path] | None = None) -> None:
         self.root = _abspath(root)
@@ -67,6 +71,9 @@ class ProjectIndex:
         self._memo: dict[tuple[Path, str, bool], Symbol | None] = {}
         self._exports: dict[Path, frozenset[str]] = {}
         self._module_refs: dict[Symbol, ModuleRef] = {}
+        self._modules: dict[tuple[Path, str, int], ModuleRef | None] = {}
+        self._stars: dict[Path, dict[str, StarBinding]] = {}
+        self._ancestors: dict[Symbol, tuple[Symbol, ...]] = {}
 
     # --- construction ---------------------------------------------------------------
 
@@ -76,7 +83,9 @@ class ProjectIndex:
         by the process); `text`, when given, is that file's content in place of the
         disk's (an unsaved editor buffer; the file need not exist)."""
         path = _abspath(path)
-        root = find_project_root(path)
+        root = cls._roots_of_folders.get(path.parent)
+        if root is None:
+            root = cls._roots_of_folders[path.parent] = find_project_root(path)
         index = cls._registry.get(root)
         if index is None:
             index = cls._registry[root] = cls(root)
@@ -88,6 +97,7 @@ class ProjectIndex:
     def reset(cls) -> None:
         """Forget every shared index (the next `for_file` starts afresh)."""
         cls._registry.clear()
+        cls._roots_of_folders.clear()
 
     def set_text(self, path: Path | str, text: str) -> None:
         path = _abspath(path)
@@ -110,6 +120,9 @@ class ProjectIndex:
         self._memo.clear()
         self._exports.clear()
         self._module_refs.clear()
+        self._modules.clear()
+        self._stars.clear()
+        self._ancestors.clear()
 
     # --- files -------------------------------------------------------------------------
 
@@ -176,6 +189,12 @@ class ProjectIndex:
         (level = the dots) written in `path` reaches; None when it is not in the project
         (torch, a missing module) or a relative import leaves the file system."""
         path = _abspath(path)
+        key = (path.parent, module, level)
+        if key not in self._modules:
+            self._modules[key] = self._find_module(path, module, level)
+        return self._modules[key]
+
+    def _find_module(self, path: Path, module: str, level: int) -> ModuleRef | None:
         if level:
             folder = path.parent
             for _ in range(level - 1):
@@ -361,6 +380,11 @@ class ProjectIndex:
         """Every name the file's star imports of project modules bring in (a later star
         import wins), with the module it comes through and where it is defined."""
         path = _abspath(path)
+        if path not in self._stars:
+            self._stars[path] = self._star_bindings(path)
+        return dict(self._stars[path])
+
+    def _star_bindings(self, path: Path) -> dict[str, StarBinding]:
         summary = self.summary(path)
         result: dict[str, StarBinding] = {}
         if summary is None:
@@ -411,6 +435,9 @@ class ProjectIndex:
     def ancestors(self, symbol: Symbol) -> tuple[Symbol, ...]:
         """Every resolved base of a class, transitively, nearest first (each once;
         external ones such as `torch.nn.Module` end their branch)."""
+        known = self._ancestors.get(symbol)
+        if known is not None:
+            return known
         out: list[Symbol] = []
         seen = {symbol}
         frontier = [symbol]
@@ -421,4 +448,5 @@ class ProjectIndex:
                     seen.add(base)
                     out.append(base)
                     frontier.append(base)
-        return tuple(out)
+        self._ancestors[symbol] = tuple(out)
+        return self._ancestors[symbol]
