@@ -145,7 +145,8 @@ class ProjectIndex:
         path = _abspath(path)
         if path not in self._summaries:
             text = self.source(path)
-            self._summaries[path] = None if text is None else summarize(text)
+            stub = path.suffix == ".pyi"
+            self._summaries[path] = None if text is None else summarize(text, stub)
         return self._summaries[path]
 
     def search_roots(self, path: Path | str) -> tuple[Path, ...]:
@@ -180,7 +181,12 @@ class ProjectIndex:
             key=lambda r: len(r.parts),
             default=folder,
         )
-        return ".".join([*folder.relative_to(base).parts, *parts])
+        between = folder.relative_to(base).parts
+        if not all(part.isidentifier() for part in between):
+            # Not importable as namespace packages (`.venv/lib/python3.11/site-packages`):
+            # the folder is a `sys.path` entry of its own.
+            between = ()
+        return ".".join([*between, *parts])
 
     # --- modules -----------------------------------------------------------------------
 

@@ -23,7 +23,9 @@ PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
 def find_project_root(path: Path) -> Path:
     """The nearest folder at or above `path`'s folder with a project marker or `.git`
-    (`path` may be a file that does not exist yet: an unsaved buffer)."""
+    (`path` may be a file that does not exist yet: an unsaved buffer). Without one, the
+    folder above the file's top package when it sits in a package (a package tree
+    copied without its project files, an installed one), else the file's folder."""
     start = Path(os.path.abspath(path))
     folder = start if os.path.isdir(start) else start.parent
     git_root = find_git_root(folder)
@@ -32,7 +34,17 @@ def find_project_root(path: Path) -> Path:
             return candidate
         if any(os.path.isfile(candidate / marker) for marker in PROJECT_MARKERS):
             return candidate
-    return folder
+    return top_package_parent(folder) or folder
+
+
+def top_package_parent(folder: Path) -> Path | None:
+    """The folder holding the outermost regular package that contains `folder`."""
+    if not is_package_dir(folder):
+        return None
+    top = folder
+    while top.parent != top and is_package_dir(top.parent):
+        top = top.parent
+    return top.parent
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -129,13 +141,11 @@ def search_roots(path: Path, project_roots: tuple[Path, ...]) -> tuple[Path, ...
     the project's roots, then the folder above its top package when that is not one of
     them (as `python -m pkg.mod` run from there)."""
     folder = Path(os.path.abspath(path)).parent
-    if not is_package_dir(folder):
+    above = top_package_parent(folder)
+    if above is None:
         if folder in project_roots:
             return project_roots
         return (folder, *project_roots)
-    top = folder
-    while top.parent != top and is_package_dir(top.parent):
-        top = top.parent
-    if top.parent in project_roots:
+    if above in project_roots:
         return project_roots
-    return (*project_roots, top.parent)
+    return (*project_roots, above)

@@ -118,7 +118,8 @@ class _Collector:
     alternative (`else`, `except` handler) never replaces what its main branch bound:
     `try: from fast import X` / `except ImportError: X = None` keeps the import."""
 
-    def __init__(self) -> None:
+    def __init__(self, stub: bool) -> None:
+        self.stub = stub
         self.bindings: dict[str, Binding] = {}
         self.stars: list[StarImport] = []
         self.all_names: list[str] | None = None
@@ -178,7 +179,12 @@ class _Collector:
     def assignment(self, node: ast.Assign | ast.AnnAssign, alternative: bool) -> None:
         value = node.value
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if value is None:  # a bare annotation binds nothing
+        if value is None:  # a bare annotation binds nothing, except in a stub
+            target = targets[0]
+            if self.stub and isinstance(target, ast.Name):
+                end = node.end_lineno or node.lineno
+                info = AssignmentInfo(target.id, None, False, node.lineno, end)
+                self.bind(info, alternative)
             return
         text, is_call = dotted(value), False
         if text is None and isinstance(value, ast.Call):
@@ -245,13 +251,14 @@ def _torch_names(bindings: Mapping[str, Binding]) -> dict[str, str]:
     return names
 
 
-def parse_summary(text: str) -> ModuleSummary | None:
-    """The summary of a module's text; None when it does not parse."""
+def parse_summary(text: str, stub: bool = False) -> ModuleSummary | None:
+    """The summary of a module's text (`stub`: of a `.pyi`, where `name: type` declares
+    a name); None when it does not parse."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    collector = _Collector()
+    collector = _Collector(stub)
     collector.block(tree.body, False)
     bindings = collector.bindings
     all_names = tuple(collector.all_names) if collector.all_names is not None else None
@@ -271,12 +278,12 @@ def content_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def summarize(text: str) -> ModuleSummary | None:
+def summarize(text: str, stub: bool = False) -> ModuleSummary | None:
     """`parse_summary`, cached in memory by the text's hash (oldest entries dropped)."""
-    key = content_key(text)
+    key = content_key(text) + ("i" if stub else "")
     if key in _by_content:
         return _by_content[key]
-    summary = parse_summary(text)
+    summary = parse_summary(text, stub)
     if len(_by_content) >= _CACHE_LIMIT:
         del _by_content[next(iter(_by_content))]
     _by_content[key] = summary

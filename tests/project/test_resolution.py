@@ -408,3 +408,17 @@ def test_reads_only_what_resolution_reaches(make_project: MakeProject) -> None:
     assert index.files_read == 2  # app.py and used.py
     assert index.resolve_name(root / "app.py", "unused0") is not None
     assert index.files_read == 2  # a module symbol needs no read of the module
+
+
+def test_stub_only_module(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            "ext/__init__.pyi": "DEFAULT: int\ndef run() -> None: ...\n",
+            "app.py": "from ext import DEFAULT, run\n",
+        }
+    )
+    index = ProjectIndex.for_file(root / "app.py")
+    default = index.resolve_name(root / "app.py", "DEFAULT")
+    assert default is not None and default.path == root / "ext" / "__init__.pyi"
+    run = index.resolve_name(root / "app.py", "run")
+    assert run is not None and run.kind is SymbolKind.FUNCTION

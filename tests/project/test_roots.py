@@ -113,3 +113,5 @@ def test_package_checked_without_markers(tmp_path: Path) -> None:
         return
     symbol = index.resolve_name(target, "Base")
     assert symbol is not None and symbol.path == top / "models" / "common.py"
+    assert index.root == top  # the folder above the top package
+    assert index.module_name(target) == "models.layers.rnn"

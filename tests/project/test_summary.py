@@ -122,3 +122,11 @@ def test_summaries_are_cached_by_content() -> None:
     assert first is not None and summarize(text) is first
     assert summarize(text + "\n") is not first
     assert summarize("def f(:\n# unique 77aa\n") is None
+
+
+def test_stub_annotations_declare_names() -> None:
+    stub = parse_summary("VALUE: int\nclass C: ...\n", stub=True)
+    assert stub is not None and stub.bindings["VALUE"] == AssignmentInfo("VALUE", None, False, 1, 1)
+    plain = parse_summary("VALUE: int\n")
+    assert plain is not None and "VALUE" not in plain.bindings
+    assert summarize("VALUE: int\n", stub=True) is not summarize("VALUE: int\n")
