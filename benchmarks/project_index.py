@@ -8,6 +8,8 @@ star-imports a shared `common` module that binds `nn`, and goes through a packag
 Measured, each the best of `--runs`:
   cold        a new index and an empty summary cache: every file read and parsed
   new index   a new index, summaries cached by content (a second run in one process)
+  disk store  a new index, nothing in memory, summaries read from the on-disk store
+              (a second run, or another worker process of the same run)
   warm        the same index again (every resolution already made)
 Each pass resolves every top-level import binding of every file, every star binding,
 and the bases of every class transitively. For scale it also times `ast.parse` and
@@ -32,7 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from birnn_lint.project import ProjectIndex, SymbolKind, summary
+from birnn_lint.project import ProjectIndex, SummaryStore, SymbolKind, summary
 
 
 def module_text(i: int, count: int, rng: random.Random) -> str:
@@ -148,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="birnn-project-"))
+    store_root = Path(tempfile.mkdtemp(prefix="birnn-store-"))
     if args.keep:
         shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
@@ -161,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         imports = sum(len(summary.parse_summary(p.read_text()).imports) for p in files)  # type: ignore[union-attr]
         print(f"resolved: {total} symbols ({imports} import bindings)")
 
+        def with_store() -> None:
+            ProjectIndex.configure(SummaryStore(store_root))
+            cold()
+
         rows = [
             (
                 "cold (new index, empty summary cache)",
@@ -169,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             (
                 "new index, summaries cached by content",
                 best_of(args.runs, ProjectIndex.reset, lambda: resolve_everything(files)),
+            ),
+            (
+                "disk store (new index, summaries from disk)",
+                best_of(max(args.runs, 2), with_store, lambda: resolve_everything(files)),
             ),
             ("warm (same index)", best_of(args.runs, nothing, lambda: resolve_everything(files))),
             (
@@ -217,6 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{label:<{width}}  {seconds * 1000:>10.2f}  {seconds * 1000 / len(files):>13.3f}"
             )
     finally:
+        ProjectIndex.configure(None)
+        shutil.rmtree(store_root, ignore_errors=True)
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
     return 0

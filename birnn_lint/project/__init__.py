@@ -8,6 +8,7 @@ reverse) and never imports torch.
 from birnn_lint.project.index import MAX_DEPTH, ProjectIndex
 from birnn_lint.project.modules import ModuleRef
 from birnn_lint.project.roots import find_project_root, search_roots, source_roots
+from birnn_lint.project.store import SummaryStore
 from birnn_lint.project.summary import (
     AssignmentInfo,
     ClassInfo,
@@ -31,6 +32,7 @@ __all__ = [
     "ProjectIndex",
     "StarBinding",
     "StarImport",
+    "SummaryStore",
     "Symbol",
     "SymbolKind",
     "find_project_root",

@@ -25,6 +25,7 @@ from birnn_lint.project.summary import (
     ImportInfo,
     ModuleSummary,
     StarImport,
+    SummaryStorage,
     summarize,
 )
 from birnn_lint.project.symbols import StarBinding, Symbol, SymbolKind
@@ -56,8 +57,17 @@ class ProjectIndex:
     _registry: ClassVar[dict[Path, ProjectIndex]] = {}
     _roots_of_folders: ClassVar[dict[Path, Path]] = {}
 
-    def __init__(self, root: Path, roots: Sequence[Path] | None = None) -> None:
+    # Where indexes made by `for_file` keep summaries across processes (`configure`).
+    _store: ClassVar[SummaryStorage | None] = None
+
+    def __init__(
+        self,
+        root: Path,
+        roots: Sequence[Path] | None = None,
+        store: SummaryStorage | None = None,
+    ) -> None:
         self.root = _abspath(root)
+        self.store = store
         self.source_roots: tuple[Path, ...] = (
             tuple(_abspath(r) for r in roots) if roots else source_roots(self.root)
         )
@@ -88,10 +98,17 @@ class ProjectIndex:
             root = cls._roots_of_folders[path.parent] = find_project_root(path)
         index = cls._registry.get(root)
         if index is None:
-            index = cls._registry[root] = cls(root)
+            index = cls._registry[root] = cls(root, store=cls._store)
         if text is not None:
             index.set_text(path, text)
         return index
+
+    @classmethod
+    def configure(cls, store: SummaryStorage | None) -> None:
+        """Keep summaries in `store` (e.g. `SummaryStore(cache_root)`; None: memory only)
+        for the indexes `for_file` makes from now on."""
+        cls._store = store
+        cls.reset()
 
     @classmethod
     def reset(cls) -> None:
@@ -146,7 +163,7 @@ class ProjectIndex:
         if path not in self._summaries:
             text = self.source(path)
             stub = path.suffix == ".pyi"
-            self._summaries[path] = None if text is None else summarize(text, stub)
+            self._summaries[path] = None if text is None else summarize(text, stub, self.store)
         return self._summaries[path]
 
     def search_roots(self, path: Path | str) -> tuple[Path, ...]:

@@ -6,14 +6,16 @@ from textwrap import dedent
 
 import pytest
 
-from birnn_lint.project import ProjectIndex
+from birnn_lint.project import ProjectIndex, summary
 
 MakeProject = Callable[[dict[str, str]], Path]
 
 
 @pytest.fixture(autouse=True)
 def _fresh_indexes() -> Iterator[None]:
+    """Each test starts as a new process would: no index, no summary in memory."""
     ProjectIndex.reset()
+    summary._by_content.clear()
     yield
     ProjectIndex.reset()
 
