@@ -122,6 +122,12 @@ class ProjectIndex:
             self._overlay[path] = text
             self.invalidate(path)
 
+    def clear_text(self, path: Path | str) -> None:
+        """Read `path` from the disk again (the editor closed or saved its buffer)."""
+        path = _abspath(path)
+        if self._overlay.pop(path, None) is not None:
+            self.invalidate(path)
+
     def invalidate(self, path: Path | str | None = None) -> None:
         """Drop what was read from `path` (every file and folder listing when None) and
         every resolution made so far."""

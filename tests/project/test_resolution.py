@@ -386,6 +386,9 @@ def test_unsaved_buffer_overrides_the_disk(make_project: MakeProject) -> None:
     draft = root / "draft.py"
     ProjectIndex.for_file(draft, text="from layers import New as N\n")
     assert index.resolve_name(draft, "N") == new
+    index.clear_text(root / "layers.py")
+    assert index.resolve_name(model, "New") is None
+    assert index.resolve_name(draft, "N") is None
 
 
 def test_invalidate_rereads_the_disk(make_project: MakeProject) -> None:
