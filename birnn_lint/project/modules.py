@@ -1,7 +1,8 @@
 """Finding the file of an imported module, as Python's path finder would: in each
 search folder a package (folder with `__init__.py`) first, then a module file, and a
 folder without `__init__.py` only as a namespace package, whose portions in every search
-folder are merged. Folder listings are read once and kept."""
+folder are merged (and only when it holds Python files: see `_holds_python`). Folder
+listings are read once and kept."""
 
 from __future__ import annotations
 
@@ -92,11 +93,25 @@ class ModuleFinder:
             for suffix in _SUFFIXES:
                 if part + suffix in listing.files:
                     return ModuleRef(name, folder / (part + suffix), ())
-            if part in listing.dirs:
+            if part in listing.dirs and self._holds_python(folder / part, 3):
                 portions.append(folder / part)
         if portions:
             return ModuleRef(name, None, tuple(portions))
         return None
+
+    def _holds_python(self, folder: Path, depth: int) -> bool:
+        """Whether a folder without `__init__.py` can be a namespace package: Python
+        would take any folder, but a `data/` or `torch/` folder of checkpoints must not
+        hide the real package, so one with no Python file within `depth` levels is not
+        taken."""
+        listing = self.listing(folder)
+        if any(name.endswith(_SUFFIXES) for name in listing.files):
+            return True
+        return depth > 1 and any(
+            self._holds_python(folder / name, depth - 1)
+            for name in listing.dirs
+            if name.isidentifier()
+        )
 
     def find(self, dotted: str, roots: tuple[Path, ...]) -> ModuleRef | None:
         """An absolute import's module, looked up from `roots` part by part."""

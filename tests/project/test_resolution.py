@@ -425,3 +425,20 @@ def test_stub_only_module(make_project: MakeProject) -> None:
     assert default is not None and default.path == root / "ext" / "__init__.pyi"
     run = index.resolve_name(root / "app.py", "run")
     assert run is not None and run.kind is SymbolKind.FUNCTION
+
+
+def test_data_folder_does_not_hide_an_external_package(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            "torch/checkpoints/model.pt": "binary",
+            "data/train/sample.txt": "text",
+            "app.py": "import torch\nimport data\n",
+        }
+    )
+    app = root / "app.py"
+    index = ProjectIndex.for_file(app)
+    torch = index.resolve_name(app, "torch")
+    assert torch is not None and torch.kind is SymbolKind.EXTERNAL
+    assert index.qualified_name(app, "torch.nn.LSTM") == "torch.nn.LSTM"
+    data = index.resolve_name(app, "data")
+    assert data is not None and data.kind is SymbolKind.EXTERNAL
