@@ -77,24 +77,21 @@ class ModuleSummary:
     # (`nn` -> `torch.nn`, `LSTM` -> `torch.nn.LSTM`, `F` -> `torch.nn.functional`).
     torch_names: Mapping[str, str] = field(default_factory=dict)
 
-    def _of(self, kind: type) -> dict[str, Binding]:
-        return {name: b for name, b in self.bindings.items() if isinstance(b, kind)}
+    @property
+    def classes(self) -> dict[str, ClassInfo]:
+        return {n: b for n, b in self.bindings.items() if isinstance(b, ClassInfo)}
 
     @property
-    def classes(self) -> dict[str, Binding]:
-        return self._of(ClassInfo)
+    def functions(self) -> dict[str, FunctionInfo]:
+        return {n: b for n, b in self.bindings.items() if isinstance(b, FunctionInfo)}
 
     @property
-    def functions(self) -> dict[str, Binding]:
-        return self._of(FunctionInfo)
+    def assignments(self) -> dict[str, AssignmentInfo]:
+        return {n: b for n, b in self.bindings.items() if isinstance(b, AssignmentInfo)}
 
     @property
-    def assignments(self) -> dict[str, Binding]:
-        return self._of(AssignmentInfo)
-
-    @property
-    def imports(self) -> dict[str, Binding]:
-        return self._of(ImportInfo)
+    def imports(self) -> dict[str, ImportInfo]:
+        return {n: b for n, b in self.bindings.items() if isinstance(b, ImportInfo)}
 
 
 def dotted(node: ast.expr) -> str | None:
