@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from birnn_lint.discovery import find_git_root
+from birnn_lint.gitignore import find_git_root
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
