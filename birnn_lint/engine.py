@@ -28,6 +28,7 @@ from birnn_lint.findings import Finding
 # A recurrent layer can only be recognised through a name containing one of these,
 # reached from an import of torch: files without both cannot produce a check finding.
 _LAYER_WORD = re.compile(rb"RNN|GRU|LSTM")
+_LAYER_WORD_TEXT = re.compile(r"RNN|GRU|LSTM")
 _TORCH_WORD = re.compile(rb"torch")
 
 # CPython accepts at most 200 nested brackets; libcst is never given more than this.
@@ -122,6 +123,10 @@ def constructs_a_layer(tree: ast.AST) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             names.update(a.asname for a in node.names if a.asname and a.name in _LAYER_NAMES)
+            if node.level and any(_LAYER_WORD_TEXT.search(a.name) for a in node.names):
+                # `from .encoders import EncoderRNN`: a model of the project, followed
+                # into its file.
+                names.update(a.asname or a.name for a in node.names)
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)

@@ -6,6 +6,7 @@ abstract arguments)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -43,6 +44,9 @@ from birnn_lint.analysis.values import (
     Value,
 )
 from birnn_lint.layout import Size
+
+if TYPE_CHECKING:
+    from birnn_lint.analysis.file_state import FileState
 
 # How deep the analysis follows calls of the file's own functions.
 MAX_CALL_DEPTH = 3
@@ -152,10 +156,14 @@ class Calls(Statements):
                 self.use(self.expr(arg.value))
             return Instance(callee)
         if isinstance(callee, Instance):
-            forward = self.file.method(callee.klass.node, "forward")
+            owner = callee.klass.file if isinstance(callee.klass.file, type(self.file)) else None
+            owner = owner or self.file
+            forward = owner.method(callee.klass.node, "forward")
             if forward is None:
                 return UNKNOWN
-            return self.call_function(node, forward, method=True, klass=callee.klass.node)
+            return self.call_function(
+                node, forward, method=True, klass=callee.klass.node, owner=owner
+            )
         if isinstance(callee, ShapeKeeper) and node.args:
             first = self.expr(node.args[0].value)
             for arg in node.args[1:]:
@@ -218,6 +226,7 @@ class Calls(Statements):
         callee: cst.FunctionDef,
         method: bool,
         klass: cst.ClassDef | None = None,
+        owner: FileState | None = None,
     ) -> Value:
         """Interpret `callee` with the values this call passes, in this call's context."""
         args = [(a, self.expr(a.value)) for a in node.args]
@@ -233,7 +242,7 @@ class Calls(Statements):
             value, statuses, aliases = cached
         else:
             value, statuses, aliases = self.interpret_callee(
-                node, callee, method, args, klass or (self.klass if method else None)
+                node, callee, method, args, klass or (self.klass if method else None), owner
             )
             if key is not None:
                 self.file.summaries[key] = (value, statuses, aliases)
@@ -249,17 +258,19 @@ class Calls(Statements):
         method: bool,
         args: list[tuple[cst.Arg, Value]],
         klass: cst.ClassDef | None,
+        owner: FileState | None = None,
     ) -> tuple[Value, dict[int, Status], dict[str, str]]:
+        file = owner or self.file  # another file's facts for a class imported from there
         caller = (
             self.scope_node.name.value
             if isinstance(self.scope_node, cst.FunctionDef)
             else ("<module>")
         )
         context = self.context.enter(node, caller, callee.name.value)
-        env = self.file.method_env(callee)
+        env = file.method_env(callee)
         env.pending = dict(self.env.pending)
         env.dim_alias = dict(self.env.dim_alias)
-        inner = type(self)(self.file, callee, env, context, self.stack + (callee,), klass)
+        inner = type(self)(file, callee, env, context, self.stack + (callee,), klass)
         escaped = inner.bind_parameters(callee, args, method)
         for value in escaped:
             self.use(value)

@@ -4,7 +4,10 @@ rules made, by call context."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -35,6 +38,7 @@ from birnn_lint.analysis.values import (
     Opaque,
     Value,
 )
+from birnn_lint.project import ProjectIndex, SymbolKind
 
 if TYPE_CHECKING:
     from birnn_lint.analysis.base import InterpreterBase
@@ -48,6 +52,8 @@ INTERESTING_NAMES = frozenset(
     "mean index_select ModuleList Sequential RNNBase Dropout LayerNorm Identity ReLU Tanh "
     "GELU ELU SELU SiLU Sigmoid LeakyReLU Softsign Hardtanh Mish".split()
 )
+# Layers are told apart by ident across the files one analysis reads.
+_LAYER_IDENTS = itertools.count(1)
 RNN_BASES = frozenset({"torch.nn.RNNBase", "torch.nn.modules.rnn.RNNBase"})
 
 
@@ -58,9 +64,15 @@ class FileState(ClassFacts, Recorder):
         names: Resolver,
         rules: list[CheckRule],
         context: ev.RuleContext,
+        path: Path | None = None,
+        loader: Callable[[Path], FileState | None] | None = None,
     ) -> None:
         super().__init__(rules, context)
         self.module = module
+        # Where the file is, and how the facts of another file of its project are had:
+        # classes imported from there are followed into it.
+        self.path = path
+        self.loader = loader
         self.names = names
         self.layer_classes = LAYER_CLASSES
         self.layers: list[LayerInfo] = []
@@ -179,9 +191,23 @@ class FileState(ClassFacts, Recorder):
         if isinstance(node, cst.Name):
             found = self._classes.get(node.value, [])
             if len(found) == 1:
-                return ModuleClass(found[0])
-            return self.globals.get(node.value)
+                return ModuleClass(found[0], self)
+            if node.value in self.globals:
+                return self.globals[node.value]
+            return self.imported_class(node.value)
         return None
+
+    def imported_class(self, name: str) -> ModuleClass | None:
+        """A class another module of the project defines, imported under `name`."""
+        if self.path is None or self.loader is None:
+            return None
+        index = ProjectIndex.for_file(self.path, self.module.code)
+        symbol = index.resolve_name(self.path, name)
+        if symbol is None or symbol.kind is not SymbolKind.CLASS or symbol.path is None:
+            return None
+        other = self.loader(symbol.path)
+        found = other._classes.get(symbol.name, []) if other is not None else []
+        return ModuleClass(found[0], other) if len(found) == 1 else None
 
     def received_layer(self, param: cst.Param) -> LayerInfo | None:
         """A parameter annotated `nn.LSTM`, `nn.GRU | nn.RNN`, `Optional[nn.RNNBase]`...:
@@ -266,7 +292,7 @@ class FileState(ClassFacts, Recorder):
         receiver = self.receiver(fn) if fn is not None else None
         if receiver and name.startswith(receiver + "."):
             name = "self." + name[len(receiver) + 1 :]
-        layer = make_layer(call, kinds, name, resolver, len(self.layers) + 1)
+        layer = make_layer(call, kinds, name, resolver, next(_LAYER_IDENTS))
         self._layer_by_call[call] = layer
         if layer is not None:
             self.layers.append(layer)

@@ -8,6 +8,7 @@ context where the rule saw the same code and found nothing wrong is offered as u
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -21,6 +22,9 @@ from birnn_lint.analysis.env import Env, Status
 
 if TYPE_CHECKING:
     from birnn_lint.analysis.base import InterpreterBase
+
+
+_WAITING = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,9 @@ class Recorder:
                     self.reported.append(recorded)
                     continue
                 key = (report.code, report.node, context)
-                ident = self._waiting_ids.setdefault(key, len(self._waiting_ids) + 1)
+                if key not in self._waiting_ids:  # unique in the process: files share values
+                    self._waiting_ids[key] = next(_WAITING)
+                ident = self._waiting_ids[key]
                 self._waiting[ident] = (recorded, wait)
                 waiting.append(ident)
         return waiting

@@ -6,8 +6,9 @@ file; libcst's position metadata is computed only for files that have something 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
+from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -26,6 +27,7 @@ from birnn_lint.diagnostics import (
 )
 from birnn_lint.findings import Edit, Finding, Fix, Position
 from birnn_lint.messages import one_line_message
+from birnn_lint.project import ProjectIndex
 from birnn_lint.registry import check_rules
 
 Positions = Mapping[cst.CSTNode, CodeRange]
@@ -68,7 +70,8 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     names = Resolver(module)
     context = ev.RuleContext(module)
     errors: list[Finding] = []
-    state = FileState(module, names, rules, context)
+    path = Path(filename) if filename not in ("-", "<string>") else None
+    state = FileState(module, names, rules, context, path, _loader(rules))
     returned: list[tuple[cst.CSTNode, Env, set[int]]] = []
     roots: list[tuple[cst.CSTNode, cst.ClassDef | None]] = [(module, None)]
     roots += [(function, state.class_of(function)) for function in state.functions()]
@@ -101,6 +104,30 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
         finding = internal_error_finding(filename, what, failure.error)
         errors.append(replace(finding, location=Position(row, 1), end_location=Position(row, 1)))
     return errors + _findings(reports, positions, filename)
+
+
+# The facts of other files of a project, by path and text: read only when a class
+# imported from there is used (their own findings are theirs, never reported here).
+_OTHER_FILES: dict[tuple[Path, int], FileState | None] = {}
+
+
+def _loader(rules: list[CheckRule]) -> Callable[[Path], FileState | None]:
+    def load(path: Path) -> FileState | None:
+        text = ProjectIndex.for_file(path).source(path)
+        if text is None:
+            return None
+        key = (path, hash(text))
+        if key not in _OTHER_FILES:
+            _OTHER_FILES[key] = None  # while it is built: an import cycle stops here
+            try:
+                module = cst.parse_module(text)
+            except (cst.ParserSyntaxError, RecursionError, ValueError):
+                return None
+            context = ev.RuleContext(module)
+            _OTHER_FILES[key] = FileState(module, Resolver(module), rules, context, path, load)
+        return _OTHER_FILES[key]
+
+    return load
 
 
 def _analyze_root(

@@ -98,7 +98,13 @@ class Statements(Guards):
                 for alias in names:
                     bound = alias.asname.name if alias.asname is not None else alias.name
                     for name in _names(bound):
-                        self.env.assign(name.split(".")[0], UNKNOWN)
+                        local = name.split(".")[0]
+                        imported = (
+                            self.file.imported_class(local)
+                            if isinstance(small, cst.ImportFrom)
+                            else None
+                        )
+                        self.env.assign(local, imported or UNKNOWN)
         elif isinstance(small, cst.Assert):
             self.use(self.expr(small.test))
             if small.msg is not None:

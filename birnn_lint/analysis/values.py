@@ -267,9 +267,11 @@ class LayerList:
 
 @dataclass(frozen=True, eq=False)
 class ModuleClass:
-    """A class defined in the analysed code (an `nn.Module` subclass, usually)."""
+    """A class defined in the analysed code (an `nn.Module` subclass, usually), and the
+    facts of the file that defines it (None: the file being checked)."""
 
     node: cst.ClassDef
+    file: object = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

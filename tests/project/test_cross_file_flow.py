@@ -1,0 +1,80 @@
+"""Values that cross files (issue 10, item 5): a model class imported from another module
+of the project is followed into its file, whether the project is checked whole or the
+importing file alone (as pre-commit and editors do)."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+from entry_point import BIRNN_LINT
+
+from birnn_lint.project import ProjectIndex
+
+ENCODERS = """
+import torch.nn as nn
+
+
+class EncoderRNN(nn.Module):
+    def __init__(self, hidden_size, n_layers=2):
+        super().__init__()
+        self.gru = nn.GRU(hidden_size, hidden_size, n_layers, bidirectional=True)
+
+    def forward(self, x):
+        outputs, hidden = self.gru(x)
+        return outputs, hidden
+"""
+
+TRAIN = """
+import torch
+
+from .encoders import EncoderRNN
+
+
+class Model(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = EncoderRNN(16)
+
+    def forward(self, x):
+        encoder_outputs, encoder_hidden = self.encoder(x)
+        return {read}
+"""
+
+
+def _project(tmp_path: Path, read: str) -> Path:
+    ProjectIndex.reset()
+    (tmp_path / "pyproject.toml").write_text("")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "encoders.py").write_text(textwrap.dedent(ENCODERS))
+    (package / "train.py").write_text(textwrap.dedent(TRAIN).format(read=read))
+    return package / "train.py"
+
+
+def _check(cwd: Path, *paths: str) -> str:
+    done = subprocess.run(
+        [BIRNN_LINT, "check", "--no-cache", "--output-format", "concise", *paths],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("paths", [["."], ["pkg/train.py"]], ids=["project", "file alone"])
+def test_an_imported_model_is_followed_into_its_file(tmp_path: Path, paths: list[str]) -> None:
+    _project(tmp_path, "encoder_hidden[-1]")
+    out = _check(tmp_path, *paths)
+    assert "pkg/train.py:14:16: BRN002" in out, out
+    assert "`self.gru` (GRU, bidirectional" in out
+
+
+def test_the_right_read_of_an_imported_model_is_silent(tmp_path: Path) -> None:
+    _project(tmp_path, "torch.cat((encoder_hidden[-2], encoder_hidden[-1]), -1)")
+    assert "All checks passed!" in _check(tmp_path, ".")
