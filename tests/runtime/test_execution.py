@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 import torch
-from execution import equals, matches_truth, run_example, shape_of, truth_of
 from sample_spec import FIXED_EXPRESSION, SPEC
-from spec_examples import parse_proof, parse_rule_spec
-from variants import make_variant
+
+from birnn_lint.proof.execution import equals, matches_truth, run_example, shape_of, truth_of
+from birnn_lint.proof.spec_examples import parse_proof, parse_rule_spec
+from birnn_lint.proof.variants import make_variant
 
 SAMPLE = parse_rule_spec("BRN002", SPEC)
 CONFIGS = SAMPLE.proof.configurations()

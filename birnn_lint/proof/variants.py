@@ -14,11 +14,27 @@ configuration must come from the layer (`rnn.num_layers`) or from `x.shape`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 
 import libcst as cst
 
-KINDS = ("RNN", "GRU", "LSTM")
+
+class LayerKind(str, Enum):
+    """The recurrent layer classes a proof runs (the name of the `torch.nn` class)."""
+
+    RNN = "RNN"
+    GRU = "GRU"
+    LSTM = "LSTM"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+KINDS: tuple[str, ...] = tuple(kind.value for kind in LayerKind)
 # Calls whose batch_first argument the rewrite does not touch: an example using them
 # must keep batch_first fixed in its proof.
 _PACKING_CALLS = ("pack_padded_sequence", "pad_packed_sequence", "pad_sequence")
@@ -35,7 +51,7 @@ class VariantError(ValueError):
 
 @dataclass(frozen=True)
 class Config:
-    kind: str  # "RNN", "GRU" or "LSTM"
+    kind: LayerKind
     num_layers: int
     batch_first: bool
     bidirectional: bool
@@ -209,6 +225,7 @@ def make_variant(source: str, config: Config) -> str:
 def _make_variant(source: str, config: Config) -> str:
     if config.kind not in KINDS:
         raise VariantError(f"unknown kind {config.kind!r}")
+    kind = str(config.kind)
     module = cst.parse_module(source)
     survey = _Survey()
     module.visit(survey)
@@ -227,10 +244,10 @@ def _make_variant(source: str, config: Config) -> str:
 
     func = layer.func
     if isinstance(func, cst.Name):
-        func = func.with_changes(value=config.kind)
+        func = func.with_changes(value=kind)
     else:
         assert isinstance(func, cst.Attribute)
-        func = func.with_changes(attr=func.attr.with_changes(value=config.kind))
+        func = func.with_changes(attr=func.attr.with_changes(value=kind))
     new_args = _new_layer_args(rewrite, layer, config)
     rewrite.replacements[id(layer)] = layer.with_changes(func=func, args=new_args)
 
