@@ -1,4 +1,4 @@
-"""The `birnn-lint` command line: `check`, `rule`, `clean` and `--version`.
+"""The `birnn-lint` command line: `check`, `rule`, `clean`, `prove` and `--version`.
 
 Kept light on purpose: this module imports only click and the small modules that
 find files and read settings; the runner, the fixer and each output format are
@@ -27,6 +27,7 @@ from birnn_lint.config import ConfigError, Options, Settings, load_config, parse
 from birnn_lint.discovery import Walker, display_name
 from birnn_lint.findings import Finding, Position
 from birnn_lint.formats import FORMATS, TEXT_FORMATS, RenderOptions, Report, applicable
+from birnn_lint.proof.command import prove
 
 INTERNAL_ERROR = "BRN902"
 REPORT_REQUEST = "please report this at the birnn-lint issue tracker with the command you ran"
@@ -591,9 +592,15 @@ def check(paths: tuple[Path, ...], **kw: Any) -> int:
     default="text",
     show_default=True,
 )
-def rule(code: str | None, show_all: bool, output_format: str) -> int:
+@click.option("--run", is_flag=True, help="Run the rule's example on real torch (needs torch).")
+def rule(code: str | None, show_all: bool, output_format: str, run: bool) -> int:
     """Explain rule CODE (its spec), or list every rule with --all."""
     import json
+
+    if run:
+        from birnn_lint.proof.command import run_demonstration
+
+        return run_demonstration(code, show_all, output_format)
 
     from birnn_lint.registry import all_rules, rule_by_code
     from birnn_lint.specs import load_spec
@@ -663,6 +670,9 @@ def clean(config: Path | None, cache_dir: Path | None) -> int:
         raise ConfigError(f"cannot remove the cache: {error}") from None
     click.echo(f"Removed {cache_dir}" if removed else f"No cache at {cache_dir}", err=True)
     return 0
+
+
+cli.add_command(prove)
 
 
 # --- the entry point ------------------------------------------------------------------

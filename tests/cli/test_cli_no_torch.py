@@ -1,0 +1,38 @@
+"""`birnn-lint check` (and `rule`) never load torch: torch is for `prove` and
+`rule --run` alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from cli_support import FLAGGED, write
+
+PROBE = """\
+import sys
+from birnn_lint.cli import main
+code = main(sys.argv[1:])
+print("torch loaded:", "torch" in sys.modules, "exit:", code)
+"""
+
+
+def _probe(*args: str, cwd: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[-1]
+
+
+def test_check_never_loads_torch(tmp_path: Path) -> None:
+    write(tmp_path, "model.py", FLAGGED)
+    assert _probe("check", "--no-cache", "model.py", cwd=tmp_path) == "torch loaded: False exit: 1"
+    fixed = _probe("check", "--no-cache", "--fix", "--unsafe-fixes", "model.py", cwd=tmp_path)
+    assert fixed == "torch loaded: False exit: 0"
+    assert _probe("rule", "BRN001", cwd=tmp_path) == "torch loaded: False exit: 0"
+
+
+def test_rule_run_does_load_torch(tmp_path: Path) -> None:
+    """The probe sees torch when a command uses it (so the checks above mean something)."""
+    assert _probe("rule", "BRN002", "--run", cwd=tmp_path) == "torch loaded: True exit: 0"
