@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 from torch import Tensor, nn
@@ -27,7 +27,12 @@ from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
 Truth = Tensor | tuple[Tensor, ...]
 
-_CLASS_OF_MODE = {"RNN_TANH": nn.RNN, "RNN_RELU": nn.RNN, "GRU": nn.GRU, "LSTM": nn.LSTM}
+_CLASS_OF_MODE: dict[str, Callable[..., nn.RNNBase]] = {
+    "RNN_TANH": nn.RNN,
+    "RNN_RELU": nn.RNN,
+    "GRU": nn.GRU,
+    "LSTM": nn.LSTM,
+}
 
 
 class TruthError(ValueError):
@@ -68,7 +73,10 @@ class Reference:
 TRUTHS: dict[str, Callable[[Reference], Truth]] = {}
 
 
-def truth(function: Callable[[Reference], Truth]) -> Callable[[Reference], Truth]:
+_Named = TypeVar("_Named", bound=Callable[[Reference], Truth])
+
+
+def truth(function: _Named) -> _Named:
     TRUTHS[function.__name__] = function
     return function
 

@@ -130,7 +130,8 @@ class _Replace(cst.CSTTransformer):
     def __init__(self, replacements: dict[int, cst.CSTNode]) -> None:
         self.replacements = replacements
 
-    def on_leave(
+    # libcst types on_leave generically; here any node may replace any node.
+    def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel:
         return self.replacements.get(id(original_node), updated_node)

@@ -1,5 +1,5 @@
-"""`birnn-lint check` (and `rule`) never load torch: torch is for `prove` and
-`rule --run` alone."""
+"""`birnn-lint check` (and `rule`) never load torch, nor the code that runs the rule
+pages' examples: both are for `prove` and `rule --run` alone."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ PROBE = """\
 import sys
 from birnn_lint.cli import main
 code = main(sys.argv[1:])
-print("torch loaded:", "torch" in sys.modules, "exit:", code)
+runs = "birnn_lint.proof.execution" in sys.modules
+print("torch loaded:", "torch" in sys.modules, "runs examples:", runs, "exit:", code)
 """
 
 
@@ -27,12 +28,20 @@ def _probe(*args: str, cwd: Path) -> str:
 
 def test_check_never_loads_torch(tmp_path: Path) -> None:
     write(tmp_path, "model.py", FLAGGED)
-    assert _probe("check", "--no-cache", "model.py", cwd=tmp_path) == "torch loaded: False exit: 1"
+    assert (
+        _probe("check", "--no-cache", "model.py", cwd=tmp_path)
+        == "torch loaded: False runs examples: False exit: 1"
+    )
     fixed = _probe("check", "--no-cache", "--fix", "--unsafe-fixes", "model.py", cwd=tmp_path)
-    assert fixed == "torch loaded: False exit: 0"
-    assert _probe("rule", "BRN001", cwd=tmp_path) == "torch loaded: False exit: 0"
+    assert fixed == "torch loaded: False runs examples: False exit: 0"
+    assert (
+        _probe("rule", "BRN001", cwd=tmp_path) == "torch loaded: False runs examples: False exit: 0"
+    )
 
 
 def test_rule_run_does_load_torch(tmp_path: Path) -> None:
     """The probe sees torch when a command uses it (so the checks above mean something)."""
-    assert _probe("rule", "BRN002", "--run", cwd=tmp_path) == "torch loaded: True exit: 0"
+    assert (
+        _probe("rule", "BRN002", "--run", cwd=tmp_path)
+        == "torch loaded: True runs examples: True exit: 0"
+    )
