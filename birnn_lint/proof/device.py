@@ -67,7 +67,7 @@ class Runtime:
     def placement(self) -> contextlib.AbstractContextManager[Any]:
         if self.kind is DeviceKind.CPU:
             return contextlib.nullcontext()
-        return _FloatsOn(self.device)
+        return FloatsOn(self.device)
 
     def describe(self) -> str:
         name = str(self.device)
@@ -88,7 +88,7 @@ def prepare(kind: DeviceKind) -> Runtime:
         if not torch.cuda.is_available():
             build = "a CPU-only build" if torch.version.cuda is None else "no CUDA device"
             raise DeviceUnavailable(f"CUDA is not available to torch {torch.__version__} ({build})")
-        _tf32_off()
+        tf32_off()
         notes.append("TF32 off (cuBLAS and cuDNN)")
         device = torch.device("cuda", torch.cuda.current_device())
     else:
@@ -99,11 +99,18 @@ def prepare(kind: DeviceKind) -> Runtime:
     return Runtime(kind, device, TOLERANCES[kind], tuple(notes))
 
 
-def _tf32_off() -> None:
-    """Full float32 precision in matrix products and cuDNN's RNN kernels."""
-    torch.set_float32_matmul_precision("highest")
-    torch.backends.cuda.matmul.allow_tf32 = False
-    torch.backends.cudnn.allow_tf32 = False
+def tf32_off() -> None:
+    """Full float32 precision in matrix products and cuDNN's RNN kernels. The legacy
+    switches set torch's newer per-operator precisions consistently (cuDNN RNN and conv to
+    "none", matmul to "ieee"), so reading either API afterwards agrees; read back to be
+    sure."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch may call these switches deprecated
+        torch.set_float32_matmul_precision("highest")
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        if torch.backends.cuda.matmul.allow_tf32 or torch.backends.cudnn.allow_tf32:
+            raise DeviceUnavailable("torch did not turn TF32 off")
 
 
 def _constructors() -> frozenset[Callable[..., Any]]:
@@ -117,7 +124,7 @@ def _constructors() -> frozenset[Callable[..., Any]]:
         return frozenset(getattr(torch, name) for name in (*names, "tensor", "eye", "linspace"))
 
 
-class _FloatsOn(TorchFunctionMode):
+class FloatsOn(TorchFunctionMode):
     """New floating-point tensors go to `device`; integer and bool ones stay on the CPU."""
 
     def __init__(self, device: torch.device) -> None:
