@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -110,7 +111,15 @@ def render(demo: Demonstration) -> str:
     if demo.finding is None:
         out.append(f"  birnn-lint does not flag it: {demo.code} is not reported!")
     else:
-        out.append(f"  -> {demo.code} {demo.finding.message}")
+        out.extend(
+            textwrap.wrap(
+                demo.finding.message,
+                width=88,
+                initial_indent=f"  -> {demo.code} ",
+                subsequent_indent="     ",
+                break_on_hyphens=False,
+            )
+        )
     out.append("")
     modules = f"{demo.single_modules} single-layer, single-direction {demo.layer_kind}s"
     out.append(f"The truth ({demo.truth_name}): {demo.truth_doc}")

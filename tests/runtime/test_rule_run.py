@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from prove_support import birnn, without_torch
+from prove_support import RULES, birnn, without_torch
 
 from birnn_lint.proof.demo import demonstrate
 from birnn_lint.proof.demo_text import render, rows
@@ -93,3 +93,19 @@ def test_without_torch_rule_run_says_how_to_install(tmp_path: Path) -> None:
     # The page itself needs no torch.
     page = birnn("rule", "BRN001", env=env)
     assert page.code == 0 and page.out.startswith("# BRN001")
+
+
+def _masked(text: str) -> str:
+    """Text with its numbers (values, differences, torch's version) masked: float32
+    rounding may differ in the last digits between CPUs."""
+    return re.sub(r"[+-]?\d+(\.\d+)*(e-?\d+)?(\+\w+)?", "N", text)
+
+
+def test_readme_shows_the_real_brn001_demonstration() -> None:
+    readme = (RULES.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("$ birnn-lint rule BRN001 --run\n") + len(
+        "$ birnn-lint rule BRN001 --run\n"
+    )
+    shown = readme[start : readme.index("```", start)]
+    result = birnn("rule", "BRN001", "--run")
+    assert _masked(shown) == _masked(result.out)
