@@ -349,6 +349,7 @@ def _same(u: Any, v: Any) -> bool:
             and isinstance(v, Tensor)
             and u.shape == v.shape
             and u.dtype == v.dtype
+            and u.device == v.device
             and torch.equal(u, v)
         )
     if isinstance(u, (tuple, list)) and isinstance(v, (tuple, list)):

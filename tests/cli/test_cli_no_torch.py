@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli_support import FLAGGED, write
+from entry_point import FLAGGED, write
 
 PROBE = """\
 import sys
@@ -45,3 +45,26 @@ def test_rule_run_does_load_torch(tmp_path: Path) -> None:
         _probe("rule", "BRN002", "--run", cwd=tmp_path)
         == "torch loaded: True runs examples: True exit: 0"
     )
+
+
+def test_torch_is_imported_in_birnn_lint_proof_alone() -> None:
+    """The source: every `import torch` / `from torch...` lies in birnn_lint/proof/."""
+    import ast
+
+    import birnn_lint
+
+    package = Path(birnn_lint.__file__).parent
+    outside = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            if any(name.split(".")[0] == "torch" for name in names):
+                relative = path.relative_to(package)
+                if relative.parts[0] != "proof":
+                    outside.append(f"{relative}:{node.lineno}")
+    assert not outside, outside
