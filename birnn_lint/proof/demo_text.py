@@ -23,7 +23,13 @@ def rows(value: Any, names: Sequence[str] = ()) -> list[tuple[str, Tensor]]:
     """A value cut into labelled rows: a tensor by its leading axes (all but the last two,
     or the first of a matrix), a tuple item by item."""
     if isinstance(value, (tuple, list)):
-        labels = list(names) if len(names) == len(value) else [f"#{i}" for i in range(len(value))]
+        # Labels read as Python: `forward[0]` for `forward, backward = ...`, `halves[1][0]`
+        # for one variable holding a tuple.
+        if len(names) == len(value):
+            labels = list(names)
+        else:
+            owner = names[0] if len(names) == 1 else ""
+            labels = [f"{owner}[{i}]" for i in range(len(value))]
         return [
             (f"{label}{sub}", block)
             for label, item in zip(labels, value, strict=True)

@@ -75,6 +75,8 @@ def test_rows_follow_the_layout() -> None:
     assert [label for label, _ in rows(h[0, 0])] == ["[0]", "[1]", "[2]", "[3]"]
     pair = rows((h[0, 0], h[1, 1]), ("forward", "backward"))
     assert pair[0][0] == "forward[0]" and pair[-1][0] == "backward[3]"
+    halves = rows((h[0, 0], h[1, 1]), ("halves",))
+    assert halves[0][0] == "halves[0][0]" and halves[-1][0] == "halves[1][3]"
 
 
 def test_diagnostics_and_unknown_codes_have_nothing_to_run() -> None:
