@@ -615,6 +615,7 @@ def rule(code: str | None, show_all: bool, output_format: str, run: bool) -> int
             "summary": r.summary,
             "kind": r.kind,
             "fix": r.fix_safety or "none",
+            "fix_availability": r.fix_availability,
             "explanation": load_spec(r.code) or "",
         }
 

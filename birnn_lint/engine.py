@@ -10,72 +10,33 @@ import ast
 import re
 from collections.abc import Collection
 
-from birnn_lint.findings import Finding, Position
-from birnn_lint.registry import (
-    InternalErrorDiagnostic,
-    SyntaxErrorDiagnostic,
-    TooComplexDiagnostic,
-    UnreadableFileDiagnostic,
+from birnn_lint.diagnostics import (
+    DUMMY_NAME,
+    MAX_DEPTH,
+    MAX_NODES,
+    MAX_SOURCE_CHARS,
+    cpython_error_finding,
+    cpython_syntax_error,
+    internal_error_finding,
+    syntax_error_finding,
+    too_complex_finding,
+    unreadable_finding,
 )
+from birnn_lint.findings import Finding
 
 # A recurrent layer can only be recognised through a name containing one of these,
 # reached from an import of torch: files without both cannot produce a check finding.
 _LAYER_WORD = re.compile(rb"RNN|GRU|LSTM")
 _TORCH_WORD = re.compile(rb"torch")
 
+# CPython accepts at most 200 nested brackets; libcst is never given more than this.
+_MAX_BRACKETS = 150
+_BRACKETS = re.compile(r"[\[\](){}]")
+
 
 def may_contain_findings(data: bytes) -> bool:
     """Cheap, exact pre-selection: False only where no rule can fire."""
     return _TORCH_WORD.search(data) is not None and _LAYER_WORD.search(data) is not None
-
-
-def _diagnostic(rule, filename: str, message: str, row: int = 1, column: int = 1) -> Finding:
-    return Finding(
-        code=rule.code,
-        name=rule.name,
-        message=message,
-        filename=filename,
-        location=Position(row, column),
-        end_location=Position(row, column),
-    )
-
-
-def syntax_error_finding(filename: str, message: str, row: int = 1, column: int = 1) -> Finding:
-    return _diagnostic(SyntaxErrorDiagnostic, filename, message, row, column)
-
-
-def unreadable_finding(filename: str, message: str) -> Finding:
-    return _diagnostic(UnreadableFileDiagnostic, filename, message)
-
-
-def too_complex_finding(filename: str, what: str) -> Finding:
-    return _diagnostic(
-        TooComplexDiagnostic,
-        filename,
-        f"not analyzed: the file is too large or too deeply nested for the analysis ({what}; "
-        f"limits: {MAX_SOURCE_CHARS:,} characters, {MAX_NODES:,} syntax nodes, "
-        f"nesting {MAX_DEPTH})",
-    )
-
-
-def internal_error_finding(filename: str, what: str, error: BaseException) -> Finding:
-    message = (
-        f"internal error in {what}: {type(error).__name__}: {error}; "
-        "please report this at the birnn-lint issue tracker with the file attached"
-    )
-    return _diagnostic(InternalErrorDiagnostic, filename, message)
-
-
-# Past these, libcst (which builds a far larger tree than the built-in parser, and
-# recurses natively) would take minutes and gigabytes, or overflow the C stack: such a
-# file gets a BRN903 diagnostic instead of an analysis.
-MAX_SOURCE_CHARS = 2_000_000
-MAX_NODES = 100_000
-MAX_DEPTH = 500
-# CPython accepts at most 200 nested brackets; libcst is never given more than this.
-_MAX_BRACKETS = 150
-_BRACKETS = re.compile(r"[\[\](){}]")
-_DUMMY_NAME = "<birnn-lint>"  # compile() re-reads the named file for error columns
 
 
 def check_source(
@@ -94,10 +55,10 @@ def check_source(
     if len(source) > MAX_SOURCE_CHARS:
         return [too_complex_finding(filename, f"{len(source):,} characters")]
     try:
-        tree = ast.parse(source, _DUMMY_NAME)
+        tree = ast.parse(source, DUMMY_NAME)
     except SyntaxError as error:
         if _max_brackets(source) > _MAX_BRACKETS or "nested" in (error.msg or ""):
-            return [_cpython_syntax_error(filename, error)]
+            return [cpython_error_finding(filename, error)]
         # libcst may read code newer than the running Python (PEP 695, PEP 758); where it
         # cannot either, the verdict is reported with CPython's message.
         return _analyze(source, filename, codes)
@@ -121,23 +82,6 @@ def _analyze(source: str, filename: str, codes: Collection[str] | None) -> list[
     from birnn_lint.analysis.run import analyze  # deferred: libcst is slow to import
 
     return sorted(analyze(source, filename, codes), key=Finding.sort_key)
-
-
-def cpython_syntax_error(source: str, filename: str) -> Finding | None:
-    """CPython's verdict on `source` as a BRN900 finding, or None when it compiles."""
-    try:
-        ast.parse(source, _DUMMY_NAME)
-    except SyntaxError as error:
-        return _cpython_syntax_error(filename, error)
-    except (ValueError, RecursionError, MemoryError):
-        return None
-    return None
-
-
-def _cpython_syntax_error(filename: str, error: SyntaxError) -> Finding:
-    return syntax_error_finding(
-        filename, f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1
-    )
 
 
 def _max_brackets(source: str) -> int:
@@ -183,4 +127,12 @@ def constructs_a_layer(tree: ast.AST) -> bool:
     return False
 
 
-__all__ = ["check_source", "may_contain_findings"]
+__all__ = [
+    "check_source",
+    "cpython_syntax_error",
+    "internal_error_finding",
+    "may_contain_findings",
+    "syntax_error_finding",
+    "too_complex_finding",
+    "unreadable_finding",
+]

@@ -89,12 +89,12 @@ def _rows_before(module: cst.Module, count: int) -> int:
     return len(_LINE_BREAK.findall(prefix.code))
 
 
-def _insert_import(module: cst.Module) -> Edit:
+def _insert_import(module: cst.Module, name: str = "torch") -> Edit:
     """Where `import torch` goes: before the first other import, else after the module
     docstring and `from __future__` imports, else before the first statement (after
     the shebang, coding cookie and header comments), else at the end."""
     newline = module.default_newline
-    line = f"import torch{newline}"
+    line = f"import torch{newline}" if name == "torch" else f"import torch as {name}{newline}"
     body = list(module.body)
     preamble = 0
     if body and _is_docstring(body[0]):
@@ -136,4 +136,66 @@ def torch_name(module: cst.Module) -> tuple[str, Edit | None]:
     return "torch", _insert_import(module)
 
 
-__all__ = ["torch_name"]
+def torch_name_at(module: cst.Module, enclosing: list[cst.CSTNode]) -> tuple[str, Edit | None]:
+    """The name to refer to torch by at a place whose enclosing scopes (functions,
+    lambdas, comprehensions, innermost last) are `enclosing`: the module's own name for
+    torch unless a local binding hides it there, else a name free in every scope, with
+    the edit importing torch under it."""
+    bound, edit = torch_name(module)
+    hidden: set[str] = set()
+    for scope in enclosing:
+        hidden |= bindings(scope)
+    if bound not in hidden:
+        return bound, edit
+    taken = hidden | bindings(module)
+    for candidate in ("torch", "torch_", "_torch", "torch__"):
+        if candidate not in taken:
+            return candidate, _insert_import(module, candidate)
+    return "torch", None  # unreachable in practice; the fix then does not parse as meant
+
+
+def bindings(scope: cst.CSTNode) -> set[str]:
+    """Names bound in `scope` itself (not in scopes nested in it)."""
+    from birnn_lint.analysis.layers import walk
+
+    names: set[str] = set()
+    if isinstance(scope, (cst.FunctionDef, cst.Lambda)):
+        params = scope.params
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+        names.update(p.name.value for p in every)
+    body = scope.body if isinstance(scope, (cst.FunctionDef, cst.Module)) else scope
+    for node in walk(body if isinstance(body, cst.CSTNode) else scope):
+        if node is not scope and isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            names.add(node.name.value)
+        targets: list[cst.CSTNode] = []
+        if isinstance(node, cst.AssignTarget):
+            targets.append(node.target)
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr)):
+            targets.append(node.target)
+        elif isinstance(node, cst.CompFor) and scope is not node:
+            targets.append(node.target)
+        elif isinstance(node, cst.AsName):
+            targets.append(node.name)
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            names.update(n.name.value for n in node.names)
+        elif isinstance(node, cst.ImportAlias) and node.asname is None:
+            names.add(_dotted(node.name).split(".")[0])
+        elif isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
+            names.add(node.name.value)
+        for target in targets:
+            names.update(_target_names(target))
+    return names
+
+
+def _target_names(target: cst.CSTNode) -> Iterator[str]:
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)
+
+
+__all__ = ["bindings", "torch_name", "torch_name_at"]

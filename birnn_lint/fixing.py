@@ -314,9 +314,9 @@ def fix_source(
     max_passes: int = 10,
 ) -> FixOutcome:
     """Apply the applicable fixes (safe ones; unsafe ones too with `unsafe=True`) until
-    none is left or `max_passes` passes were made. Each pass applies every fix whose edits
-    do not overlap an earlier one's; a fix whose result would not parse is dropped and
-    reported in `messages`."""
+    none is left. Each pass applies every fix whose edits do not overlap an earlier one's;
+    a fix whose result would not parse is dropped and reported in `messages`. Fixes still
+    applicable after `max_passes` passes leave the source unchanged (and say so)."""
 
     def findings_of(text: str) -> list[Finding]:
         found = check_source(text, filename, codes)
@@ -355,11 +355,15 @@ def fix_source(
         if not candidates:
             break
         if outcome.passes == max_passes:
+            # Fixes that keep producing fixes are a bug of ours: write nothing.
             left = ", ".join(_describe(filename, c.first) for c in candidates)
             outcome.messages.append(
-                f"{filename}: stopped after {max_passes} fix passes with fixes still "
-                f"applicable ({left}); the file is left as after pass {max_passes}"
+                f"{filename}: the fixes did not converge after {max_passes} passes (still "
+                f"applicable: {left}); nothing was changed"
             )
+            outcome.fixed = []
+            current = source
+            findings = outcome.initial
             break
         chosen = passes.select(candidates, current)
         result, accepted, spans = passes.apply(current, chosen, must_compile)

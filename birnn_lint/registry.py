@@ -11,16 +11,36 @@ import pkgutil
 from functools import cache
 from typing import ClassVar
 
+from birnn_lint.strenum import StrEnum
+
+
+class FixSafety(StrEnum):
+    """The applicability of the fixes a rule offers (each fix carries its own)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    SAFE_OR_UNSAFE = "safe or unsafe"
+    NONE = "none"
+
+
+class FixAvailability(StrEnum):
+    """Whether every finding of the rule comes with a fix (ruff's availability)."""
+
+    ALWAYS = "always"
+    SOMETIMES = "sometimes"
+    NONE = "none"
+
 
 class Rule:
     """Base of every check. Subclasses set the class attributes and implement hooks
-    (see `birnn_lint.analysis.events`)."""
+    (see `birnn_lint.analysis.contract`). A rule's one-line summary is written once, on
+    its page in `rules/`, and read from there."""
 
     code: ClassVar[str]
     name: ClassVar[str]
-    summary: ClassVar[str]
-    # "safe", "unsafe" or None when the rule offers no automatic fix.
-    fix_safety: ClassVar[str | None] = None
+    summary: ClassVar[str] = ""
+    fix_safety: ClassVar[FixSafety] = FixSafety.NONE
+    fix_availability: ClassVar[FixAvailability] = FixAvailability.NONE
     # "check" for analysis rules; "diagnostic" for syntax/IO/internal errors.
     kind: ClassVar[str] = "check"
 
@@ -32,25 +52,21 @@ class Diagnostic(Rule):
 class SyntaxErrorDiagnostic(Diagnostic):
     code = "BRN900"
     name = "syntax-error"
-    summary = "The file is not valid Python; nothing in it was checked."
 
 
 class UnreadableFileDiagnostic(Diagnostic):
     code = "BRN901"
     name = "unreadable-file"
-    summary = "The file could not be read or decoded; nothing in it was checked."
 
 
 class InternalErrorDiagnostic(Diagnostic):
     code = "BRN902"
     name = "internal-error"
-    summary = "birnn-lint failed on this file; please report it."
 
 
 class TooComplexDiagnostic(Diagnostic):
     code = "BRN903"
     name = "too-complex-to-analyze"
-    summary = "The file is too large or too deeply nested to analyze; nothing in it was checked."
 
 
 DIAGNOSTICS: tuple[type[Rule], ...] = (
@@ -77,6 +93,8 @@ def check_rules() -> tuple[type[Rule], ...]:
                 and getattr(value, "code", None)
             ):
                 found.append(value)
+    for rule in found:
+        rule.summary = spec_summary(rule.code) or rule.name
     codes = [r.code for r in found]
     duplicates = {c for c in codes if codes.count(c) > 1}
     if duplicates:
@@ -84,8 +102,27 @@ def check_rules() -> tuple[type[Rule], ...]:
     return tuple(sorted(found, key=lambda r: r.code))
 
 
+def spec_summary(code: str) -> str | None:
+    """The paragraph under a rule page's title: the rule's one-line summary."""
+    from birnn_lint.specs import load_spec
+
+    text = load_spec(code)
+    if text is None:
+        return None
+    paragraph: list[str] = []
+    for line in text.splitlines()[1:]:
+        if line.strip():
+            paragraph.append(line.strip())
+        elif paragraph:
+            break
+    return " ".join(paragraph) or None
+
+
+@cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Analysis rules and diagnostics, sorted by code."""
+    for diagnostic in DIAGNOSTICS:
+        diagnostic.summary = spec_summary(diagnostic.code) or diagnostic.name
     return tuple(sorted(check_rules() + DIAGNOSTICS, key=lambda r: r.code))
 
 

@@ -1,55 +1,111 @@
-"""The interpreter's environment: what each name holds, and how branches merge."""
+"""The interpreter's environment on one path through a body: what each name holds, what
+the guards on the path fixed, and the status of every held-back finding.
+
+Values are immutable, so copying an environment for a branch copies its maps only; the
+branches' environments are merged where the paths join.
+"""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from birnn_lint.analysis.values import UNKNOWN, LayerRef, Tensor, Value
+from birnn_lint.analysis.values import (
+    UNKNOWN,
+    LayerRef,
+    Opaque,
+    Tensor,
+    TupleValue,
+    Value,
+)
+from birnn_lint.strenum import StrEnum
+
+_IDENTS = itertools.count(1)
+
+
+def fresh_opaque() -> Opaque:
+    """A new object the analysis does not model, distinct from every other."""
+    return Opaque(next(_IDENTS))
+
+
+class Status(StrEnum):
+    """Where a held-back finding stands on one path."""
+
+    OPEN = "open"  # neither made right nor used yet
+    CANCELLED = "cancelled"  # made right (joined with its other half, the right half kept)
+    USED = "used"  # used as it is: reported whatever happens later
+
+
+# Merging two paths: the worse status wins, so a finding survives if it survives on any
+# path.
+_RANK = {Status.CANCELLED: 0, Status.OPEN: 1, Status.USED: 2}
 
 
 @dataclass
 class Env:
     values: dict[str, Value] = field(default_factory=dict)
-    versions: dict[str, int] = field(default_factory=dict)
-    # Layers whose direction count a branch guard fixed.
+    # Layers (by ident) whose direction count a guard on this path fixed.
     directions: dict[int, int] = field(default_factory=dict)
-    # Placeholder symbols of `x.size(k)` resolved once `x` is known to be a layer input.
+    # Symbols of `x.size(k)` resolved once `x` is known to be a layer's input ("B", "T").
     dim_alias: dict[str, str] = field(default_factory=dict)
+    # Held-back findings (by ident) created or reached on this path.
+    pending: dict[int, Status] = field(default_factory=dict)
 
     def copy(self) -> Env:
-        return Env(
-            dict(self.values),
-            dict(self.versions),
-            dict(self.directions),
-            dict(self.dim_alias),
+        return replace(
+            self,
+            values=dict(self.values),
+            directions=dict(self.directions),
+            dim_alias=dict(self.dim_alias),
+            pending=dict(self.pending),
         )
 
     def assign(self, name: str, value: Value) -> None:
-        self.values[name] = value
-        self.versions[name] = self.versions.get(name, 0) + 1
+        """Bind `name`; a value the analysis does not model still gets an identity."""
+        self.values[name] = fresh_opaque() if value is UNKNOWN else value
+
+    def set_status(self, ident: int, status: Status) -> None:
+        current = self.pending.get(ident, Status.OPEN)
+        if status is Status.USED or current is Status.OPEN:
+            self.pending[ident] = status
+
+    def same_as(self, other: Env) -> bool:
+        return (
+            self.values == other.values
+            and self.directions == other.directions
+            and self.pending == other.pending
+        )
 
 
-def _merge_value(a: Value | None, b: Value | None) -> Value:
-    if a is b and a is not None:
+def merge_values(a: Value | None, b: Value | None) -> Value:
+    if a is None or b is None:
+        return UNKNOWN
+    if a == b:
         return a
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         if a.layer is b.layer and a.role == b.role and a.layout == b.layout:
-            return b
+            return replace(a, pending=a.pending | b.pending)
+    if isinstance(a, TupleValue) and isinstance(b, TupleValue):
+        if len(a.items) == len(b.items) and a.tag == b.tag and a.layer is b.layer:
+            items = tuple(merge_values(x, y) for x, y in zip(a.items, b.items, strict=True))
+            return TupleValue(items, a.tag, a.layer)
     if isinstance(a, LayerRef) and isinstance(b, LayerRef) and a.layer is b.layer:
         return a
     return UNKNOWN
 
 
 def merge(envs: Sequence[Env]) -> Env:
-    live_envs = [e for e in envs if e is not None]
-    out = live_envs[0].copy()
-    for other in live_envs[1:]:
+    out = envs[0].copy()
+    for other in envs[1:]:
         for name in set(out.values) | set(other.values):
-            out.values[name] = _merge_value(out.values.get(name), other.values.get(name))
-            out.versions[name] = max(out.versions.get(name, 0), other.versions.get(name, 0))
+            out.values[name] = merge_values(out.values.get(name), other.values.get(name))
         for ident in set(out.directions) | set(other.directions):
             if out.directions.get(ident) != other.directions.get(ident):
                 out.directions.pop(ident, None)
         out.dim_alias.update(other.dim_alias)
+        for ident, status in other.pending.items():
+            mine = out.pending.get(ident)
+            if mine is None or _RANK[status] > _RANK[mine]:
+                out.pending[ident] = status
     return out

@@ -1,9 +1,10 @@
 """What the interpreter tells the rules, and how rules answer.
 
-The interpreter walks each function once and, at every operation on a tracked
-recurrent result, hands an event to the rules that subscribe to its type. A rule
-answers with `ctx.report(...)`; a report may be deferred to the value the operation
-produced, in which case it is dropped if every use of that value makes it right.
+The interpreter walks each body and, at every operation on a tracked recurrent result,
+hands an event to the rules that handle its type (see `birnn_lint.analysis.contract`).
+A rule answers with `ctx.report(...)`. A report may wait for what happens to the value
+the operation produced (`Wait`): it is dropped if, on every path, that value is made
+right before it is used.
 """
 
 from __future__ import annotations
@@ -12,21 +13,39 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from birnn_lint.analysis.values import LayerInfo, NewTensor, Tensor, TupleValue
+from birnn_lint.analysis.values import LayerInfo, NewTensor, Opaque, Tensor, TupleValue
 from birnn_lint.findings import Edit
 from birnn_lint.layout import Layout, Problem
+from birnn_lint.registry import Rule
+from birnn_lint.strenum import StrEnum
+
+
+class Applicability(StrEnum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+class Wait(StrEnum):
+    """What makes a held-back finding right, so that it is never reported."""
+
+    JOIN = "join"  # joined with the layer's other direction
+    FORWARD_HALF = "forward-half"  # only its forward half is used
+    BACKWARD_HALF = "backward-half"  # only its backward half is used
+    OTHER_END = "other-end"  # one end of an output joined with its other end
 
 
 @dataclass(frozen=True)
 class FixSpec:
-    applicability: str  # "safe" | "unsafe"
+    applicability: Applicability
     message: str
     # (node, replacement code): each node's source span is replaced by the code.
     replacements: tuple[tuple[cst.CSTNode, str], ...]
     needs_torch: bool = False
+    # The edit importing torch under the name the fix uses (set by the engine).
+    torch_import: Edit | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
     code: str
     name: str
@@ -39,7 +58,7 @@ class Report:
 # --------------------------------------------------------------------------- events
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReshapeEvent:
     """`t.view(...)`, `t.reshape(...)`, `t.flatten(...)`, `t.unflatten(...)` whose
     regrouping the layout model rejects with `problem`."""
@@ -49,12 +68,12 @@ class ReshapeEvent:
     receiver: cst.BaseExpression
     tensor: Tensor
     problem: Problem
-    size_args: list[cst.Arg]
+    size_args: tuple[cst.Arg, ...]
     # For order problems: index of the first of the two swapped sizes in size_args.
     swapped_at: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class SliceOrderEvent:
     """`h[:num_layers]` / `h[num_layers:]`: rows read as if directions were major."""
 
@@ -63,17 +82,19 @@ class SliceOrderEvent:
     from_start: bool  # True for h[:L] (meant: forward), False for h[L:] (backward)
 
 
-@dataclass
+@dataclass(frozen=True)
 class IndexEvent:
     """`t[...]` on a tracked tensor. `items` is the parsed index (see layout.index)."""
 
     node: cst.Subscript
     tensor: Tensor
-    items: list[object]
+    items: tuple[object, ...]
     result: Layout | Problem | None
+    # For a padded output: the name that holds pad_packed_sequence's lengths here, if any.
+    lengths_name: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class TupleIndexEvent:
     """`state[k]` on a tuple the layer returned, such as LSTM's (h_n, c_n)."""
 
@@ -82,7 +103,7 @@ class TupleIndexEvent:
     index: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class SplitEvent:
     """`t.chunk(n, dim)`, `t.split(size, dim)`, `torch.chunk(...)` on a tracked tensor."""
 
@@ -95,7 +116,7 @@ class SplitEvent:
     split_size_is_hidden: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class InitialStateEvent:
     """A tensor made by torch.zeros/randn/... passed to `layer` as h_0 or c_0."""
 
@@ -104,10 +125,9 @@ class InitialStateEvent:
     directions: int
     state: NewTensor
     which: str  # "h_0" | "c_0"
-    # How the layer's input is laid out, when the input is a plain name: its name and
-    # the version of the binding read.
+    # The object passed as the layer's input, and the name it was passed under.
+    input: Opaque | None = None
     input_name: str | None = None
-    input_version: int | None = None
 
 
 Event = (
@@ -115,43 +135,80 @@ Event = (
 )
 
 
+def subject_node(event: Event) -> cst.CSTNode:
+    """The code an event is about: where its findings are reported."""
+    if isinstance(event, InitialStateEvent):
+        return event.state.node
+    return event.node
+
+
+_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
 @dataclass
 class RuleContext:
     """What a rule may ask while handling an event."""
 
     module: cst.Module
-    reports: list[tuple[Report, str | None]] = field(default_factory=list)
-    # Resolved on first use: most files never need a fix that names torch.
-    _torch: tuple[str, Edit | None] | None = None
+    reports: list[tuple[Report, frozenset[Wait]]] = field(default_factory=list)
+    # The code the event being handled is about: fixes are written for that place.
+    at: cst.CSTNode | None = None
+    _parents: dict[cst.CSTNode, cst.CSTNode] | None = None
+
+    def enclosing_scopes(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        """The functions, lambdas and comprehensions around `node`, innermost last."""
+        if self._parents is None:
+            from birnn_lint.analysis.layers import children
+
+            parents: dict[cst.CSTNode, cst.CSTNode] = {}
+            stack: list[cst.CSTNode] = [self.module]
+            while stack:
+                current = stack.pop()
+                for child in children(current):
+                    parents[child] = current
+                    stack.append(child)
+            self._parents = parents
+        scopes: list[cst.CSTNode] = []
+        current: cst.CSTNode | None = self._parents.get(node)
+        while current is not None:
+            if isinstance(current, _SCOPES):
+                scopes.append(current)
+            current = self._parents.get(current)
+        return scopes[::-1]
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        self.enclosing_scopes(node)
+        assert self._parents is not None
+        return self._parents.get(node)
+
+    def _torch_here(self) -> tuple[str, Edit | None]:
+        from birnn_lint.fix_imports import torch_name_at
+
+        scopes = self.enclosing_scopes(self.at) if self.at is not None else []
+        return torch_name_at(self.module, scopes)
 
     @property
     def torch(self) -> str:
-        """The name the file imported torch under ("torch" if it must be imported)."""
-        if self._torch is None:
-            from birnn_lint.fix_imports import torch_name
+        """The name torch goes by where the event's code is (a fix may need to import
+        it under that name: see `torch_import`)."""
+        return self._torch_here()[0]
 
-            self._torch = torch_name(self.module)
-        return self._torch[0]
-
-    @property
     def torch_import(self) -> Edit | None:
-        """The edit adding `import torch`, when a fix used `torch` and the file lacks it."""
-        return self._torch[1] if self._torch is not None else None
+        """The edit importing torch under the name `torch` gives, if the file lacks it."""
+        return self._torch_here()[1]
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
     def report(
         self,
-        rule: type,
+        rule: type[Rule],
         node: cst.CSTNode,
         message: str,
         fix: FixSpec | None = None,
-        defer: str | None = None,
+        wait: Wait | frozenset[Wait] = frozenset(),
     ) -> None:
-        """Report now, or with `defer` set to a cancel condition ("join": dropped when
-        the value is joined with its other direction; "forward-half" / "backward-half":
-        dropped when only that half of the value is used)."""
-        self.reports.append(
-            (Report(rule.code, rule.name, node, message, fix), defer)  # type: ignore[attr-defined]
-        )
+        """Report now, or, with `wait` (any of several conditions), once it is clear the
+        value is used without being made right."""
+        waits = frozenset({wait}) if isinstance(wait, Wait) else wait
+        self.reports.append((Report(rule.code, rule.name, node, message, fix), waits))

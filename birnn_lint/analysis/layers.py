@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 
 import libcst as cst
 
-from birnn_lint.analysis.values import LayerInfo, Setting
+from birnn_lint.analysis.values import LayerInfo, LayerKind, Setting
 
 LAYER_CLASSES = {
     f"{prefix}.{kind}": kind
@@ -140,6 +140,14 @@ def assignments_in(node: cst.CSTNode, target_code: str) -> list[cst.BaseExpressi
     return _index_assignments(node).get(target_code, [])
 
 
+def first_param(function: cst.FunctionDef | None) -> str | None:
+    """The name of a function's first parameter (a method's receiver)."""
+    if function is None:
+        return None
+    params = list(function.params.posonly_params) + list(function.params.params)
+    return params[0].name.value if params else None
+
+
 def _params(function: cst.FunctionDef) -> dict[str, cst.Param]:
     p = function.params
     every = list(p.posonly_params) + list(p.params) + list(p.kwonly_params)
@@ -165,10 +173,10 @@ class SettingResolver:
         if (
             isinstance(node, cst.Attribute)
             and isinstance(node.value, cst.Name)
-            and node.value.value == "self"
+            and node.value.value == first_param(self.scope.function)
             and self.scope.klass is not None
         ):
-            return self._self_attr(text, carriers)
+            return self._self_attr(node.attr.value, text, carriers)
         return Setting(None, text, True, carriers)
 
     def _deeper(self, scope: Scope) -> SettingResolver:
@@ -204,13 +212,14 @@ class SettingResolver:
             return Setting(inner.value, text, inner.configurable, inner.carriers)
         return Setting(None, text, True, carriers)
 
-    def _self_attr(self, text: str, carriers: frozenset[str]) -> Setting:
+    def _self_attr(self, attr: str, text: str, carriers: frozenset[str]) -> Setting:
         klass = self.scope.klass
         assert klass is not None
         found: list[tuple[cst.FunctionDef, cst.BaseExpression]] = []
         for stmt in klass.body.body:
-            if isinstance(stmt, cst.FunctionDef):
-                for value in assignments_in(stmt.body, text):
+            receiver = first_param(stmt) if isinstance(stmt, cst.FunctionDef) else None
+            if isinstance(stmt, cst.FunctionDef) and receiver is not None:
+                for value in assignments_in(stmt.body, f"{receiver}.{attr}"):
                     found.append((stmt, value))
         if len(found) == 1:
             fn, value = found[0]
@@ -243,7 +252,7 @@ def read_config(call: cst.Call, kind: str, resolver: SettingResolver) -> dict[st
         if key in given:
             settings[key] = resolver.resolve(given[key])
         elif star_kwargs:
-            settings[key] = Setting(None, "**kwargs", True)
+            settings[key] = Setting(None, "**kwargs", True, mentioned=False)
         else:
             default = _DEFAULTS.get(key)
             settings[key] = Setting(default, repr(default), False)
@@ -260,7 +269,7 @@ def make_layer(
         settings["proj_size"] = Setting(0, "0", False)
     return LayerInfo(
         ident=ident,
-        kind=kind,
+        kind=LayerKind(kind),
         name=name,
         num_layers=settings["num_layers"],
         hidden_size=settings["hidden_size"],

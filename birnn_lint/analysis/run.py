@@ -7,17 +7,20 @@ every parsed file, positions only for files that have something to report.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import replace
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, QualifiedNameProvider
 
 from birnn_lint.analysis import events as ev
+from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.env import Env
 from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.interpreter import Interpreter
 from birnn_lint.analysis.layers import clear_caches
-from birnn_lint.engine import (
+from birnn_lint.analysis.values import Tensor, TupleValue, Value
+from birnn_lint.diagnostics import (
     cpython_syntax_error,
     internal_error_finding,
     syntax_error_finding,
@@ -25,6 +28,7 @@ from birnn_lint.engine import (
 from birnn_lint.findings import Edit, Finding, Fix, Position
 from birnn_lint.registry import check_rules
 
+Positions = Mapping[cst.CSTNode, CodeRange]
 _ONE_LINE = re.compile(r"\s*[\r\n]\s*")
 
 
@@ -55,7 +59,11 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     except (cst.ParserSyntaxError, RecursionError):
         return parse_failure(source, filename)
     clear_caches()
-    rules = [r() for r in check_rules() if codes is None or r.code in codes]
+    rules = [
+        r()
+        for r in check_rules()
+        if issubclass(r, CheckRule) and (codes is None or r.code in codes)
+    ]
     if not rules:
         return []
     try:
@@ -64,18 +72,12 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     except RecursionError:
         return [syntax_error_finding(filename, "cannot analyze: the code is nested too deeply")]
     context = ev.RuleContext(module)
-    reports: list[ev.Report] = []
     errors: list[Finding] = []
     state = FileState(module, qnames, rules, context)
-    state.findings = reports
-    for scope_node, env in _bodies(state):
+    returned: list[tuple[cst.CSTNode, Env, set[int]]] = []
+    for scope_node in [module, *state.functions()]:
         try:
-            interp = Interpreter(state, scope_node, env)
-            body = (
-                scope_node.body.body if isinstance(scope_node, cst.FunctionDef) else scope_node.body
-            )
-            interp.run_block(body)  # type: ignore[arg-type]
-            state.settle(interp.pendings)
+            returned.append(_analyze_root(state, scope_node))
         except RecursionError:
             errors.append(
                 syntax_error_finding(filename, "cannot analyze: the code is nested too deeply")
@@ -83,20 +85,46 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
         except Exception as error:  # noqa: BLE001 - one body's crash must not stop the run
             where = scope_node.name.value if isinstance(scope_node, cst.FunctionDef) else "<module>"
             errors.append(internal_error_finding(filename, f"the analysis of {where}", error))
-    if not reports:
+    for function, env, idents in returned:
+        if function not in state.called:
+            state.settle(env, keep=set(env.pending) - idents)
+    reports = state.merged()
+    if not reports and not state.failures:
         return errors
     positions = wrapper.resolve(PositionProvider)
-    return errors + _findings(reports, positions, filename, context.torch_import)
+    for failure in state.failures:
+        row = positions[failure.line_node].start.line
+        what = f"rule {failure.code} at line {row} (the rule is off for the rest of the file)"
+        finding = internal_error_finding(filename, what, failure.error)
+        errors.append(replace(finding, location=Position(row, 1), end_location=Position(row, 1)))
+    return errors + _findings(reports, positions, filename)
 
 
-def _bodies(state: FileState):
-    """The module's top level, then every function, each with the layers it can see."""
-    yield state.module, Env()
-    for function in state.functions():
-        yield function, state.method_env(function)
+def _analyze_root(state: FileState, scope_node: cst.CSTNode) -> tuple[cst.CSTNode, Env, set[int]]:
+    """Interpret a body on its own (parameters unknown); settle what it holds back, except
+    what leaves through its return value: the callers in the file decide that."""
+    env = state.method_env(scope_node) if isinstance(scope_node, cst.FunctionDef) else Env()
+    interp = Interpreter(state, scope_node, env)
+    if isinstance(scope_node, cst.FunctionDef):
+        interp.bind_parameters(scope_node, [], method=interp.receiver is not None)
+    interp.run_body()
+    exit_env = interp.exit_env()
+    idents: set[int] = set()
+    for value in interp.return_values:
+        idents |= _pending_of(value)
+    state.settle(exit_env, keep=idents)
+    return scope_node, exit_env, idents
 
 
-def _position(positions, node: cst.CSTNode) -> tuple[Position, Position]:
+def _pending_of(value: Value) -> set[int]:
+    if isinstance(value, Tensor):
+        return set(value.pending)
+    if isinstance(value, TupleValue):
+        return {i for item in value.items for i in _pending_of(item)}
+    return set()
+
+
+def _position(positions: Positions, node: cst.CSTNode) -> tuple[Position, Position]:
     rng = positions[node]
     return (
         Position(rng.start.line, rng.start.column + 1),
@@ -104,18 +132,11 @@ def _position(positions, node: cst.CSTNode) -> tuple[Position, Position]:
     )
 
 
-def _findings(
-    reports: list[ev.Report], positions, filename: str, import_edit: Edit | None
-) -> list[Finding]:
+def _findings(reports: list[ev.Report], positions: Positions, filename: str) -> list[Finding]:
     from birnn_lint.registry import rule_by_code
 
-    seen: set[tuple[str, int]] = set()
     out: list[Finding] = []
     for report in reports:
-        key = (report.code, id(report.node))
-        if key in seen:
-            continue
-        seen.add(key)
         start, end = _position(positions, report.node)
         fix = None
         if report.fix is not None:
@@ -123,9 +144,9 @@ def _findings(
                 Edit(content, *_position(positions, node))
                 for node, content in report.fix.replacements
             ]
-            if report.fix.needs_torch and import_edit is not None:
-                edits.insert(0, import_edit)
-            fix = Fix(report.fix.applicability, report.fix.message, tuple(edits))  # type: ignore[arg-type]
+            if report.fix.torch_import is not None:
+                edits.insert(0, report.fix.torch_import)
+            fix = Fix(report.fix.applicability.value, report.fix.message, tuple(edits))
         rule = rule_by_code(report.code)
         statement = None
         if report.statement is not None and not isinstance(report.statement, cst.Module):

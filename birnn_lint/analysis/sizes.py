@@ -7,22 +7,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.layers import code, literal
-from birnn_lint.analysis.values import SizeValue, Tensor
+from birnn_lint.analysis.base import InterpreterBase
+from birnn_lint.analysis.layers import literal
+from birnn_lint.analysis.values import (
+    AxisRead,
+    DirectionCount,
+    LayerInfo,
+    NewTensor,
+    Opaque,
+    SizeValue,
+    Tensor,
+)
 from birnn_lint.layout import WILD, Size
 
-if TYPE_CHECKING:
-    pass
-
+# Names that by convention hold the batch size or the sequence length. They size a
+# reshape only where the value itself is not known (a parameter such as `batch_size`).
 BATCH_NAMES = re.compile(r"^(batch_size|batch_sz|bsz|bs|n_batch|batch|nbatch|num_batch|B)$")
 TIME_NAMES = re.compile(r"^(seq_len|seq_length|max_len|max_length|src_len|time_steps|T|slen)$")
-DIR_NAMES = re.compile(r"^(num_directions|n_directions|num_dirs|n_dirs|directions|ndirs|D)$")
-BIDIR_WORD = re.compile(r"bidir", re.IGNORECASE)
 
 
 def last_name(text: str) -> str:
@@ -37,10 +42,15 @@ def arg(args: Sequence[cst.Arg], position: int, keyword: str) -> cst.Arg | None:
     return positional[position] if position < len(positional) else None
 
 
-class SizeReader:
+def dim_symbol(owner: Opaque, axis: int) -> str:
+    """The size of axis `axis` of the object `owner`, before it is known what it is."""
+    return f"dim:{owner.ident}:{axis}"
+
+
+class SizeReader(InterpreterBase):
     """What size, index or slice an expression denotes for a tracked tensor."""
 
-    def size_of(self, node: cst.BaseExpression, tensor: Tensor | None = None):
+    def size_of(self, node: cst.BaseExpression, tensor: Tensor | None = None) -> Size | str | None:
         """The size an expression denotes: a Size, WILD for -1, or None if unknown."""
         ok, value = literal(node)
         if ok:
@@ -51,23 +61,34 @@ class SizeReader:
                     return tensor.layer.literal_size(value, tensor.directions)
                 return Size(value)
             return None
-        text = code(node)
-        name = last_name(text)
-        for layer in self.file.layers:
-            if tensor is not None and layer is not tensor.layer:
-                continue
-            if text in layer.num_layers.carriers:
-                return layer.layers_size
-            if text in layer.hidden_size.carriers:
-                return layer.hidden
-            if text in layer.proj_size.carriers and not layer.proj_size.known:
-                return layer.state_hidden
-        directions = tensor.directions if tensor is not None else None
-        if directions is not None and self.is_direction_count(node):
-            return Size(directions)
+        key = self.key(node)
+        if key is not None and tensor is None:
+            # Built before the layer it is for is known (an initial state): the size
+            # stays the setting's, resolved against the layer it is passed to.
+            if any(self.file.setting_size(layer, key) for layer in self.file.layers):
+                return Size.of(f"setting:{key}")
+        if key is not None:
+            for layer in self.file.layers:
+                if tensor is not None and layer is not tensor.layer:
+                    continue
+                if self.file.carries(layer.num_layers, key, self.scope_node, layer):
+                    return layer.layers_size
+                if self.file.carries(layer.hidden_size, key, self.scope_node, layer):
+                    return layer.hidden
+                if not layer.proj_size.known and self.file.carries(
+                    layer.proj_size, key, self.scope_node, layer
+                ):
+                    return layer.state_hidden
         value_ = self.expr(node)
+        if isinstance(value_, DirectionCount):
+            if tensor is None:
+                return Size.of("dircount:" + ",".join(str(lyr.ident) for lyr in value_.layers))
+            if tensor.layer in value_.layers:
+                return Size(tensor.directions)
+            return None
         if isinstance(value_, SizeValue):
             return self.normalize(value_.size)
+        name = last_name(key or "")
         if isinstance(node, (cst.Name, cst.Attribute)):
             if BATCH_NAMES.match(name):
                 return Size.of("B")
@@ -80,18 +101,18 @@ class SizeReader:
                 return a * b
         return None
 
-    def is_direction_count(self, node: cst.BaseExpression) -> bool:
-        text = code(node)
-        if DIR_NAMES.match(last_name(text)) and isinstance(node, (cst.Name, cst.Attribute)):
-            return True
-        if isinstance(node, cst.IfExp):
-            a, b = literal(node.body), literal(node.orelse)
-            return a == (True, 2) and b == (True, 1) and bool(BIDIR_WORD.search(code(node.test)))
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-            return bool(BIDIR_WORD.search(text)) and (
-                literal(node.left) == (True, 1) or literal(node.right) == (True, 1)
-            )
-        return False
+    def for_layer(self, size: Size, layer: LayerInfo, directions: int) -> Size:
+        """A size read before the layer was known, resolved against `layer`."""
+        out = Size(size.coef)
+        for symbol in size.syms:
+            resolved: Size | None = None
+            if symbol.startswith("setting:"):
+                resolved = self.file.setting_size(layer, symbol[len("setting:") :])
+            elif symbol.startswith("dircount:"):
+                if str(layer.ident) in symbol[len("dircount:") :].split(","):
+                    resolved = Size(directions)
+            out = out * (resolved or Size.of(symbol))
+        return out
 
     def normalize(self, size: Size) -> Size:
         if not any(s.startswith("dim:") for s in size.syms):
@@ -163,5 +184,42 @@ class SizeReader:
     def single_int(self, node: cst.Subscript) -> int | None:
         if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
             return None
-        ok, value = literal(node.slice[0].slice.value)
+        index = node.slice[0].slice
+        assert isinstance(index, cst.Index)
+        ok, value = literal(index.value)
         return value if ok and isinstance(value, int) and not isinstance(value, bool) else None
+
+    def axis_read(self, node: cst.BaseExpression) -> AxisRead | None:
+        """`x.size(k)`, `x.shape[k]` or `x.size()[k]`: which object's axis k was read."""
+        owner: cst.BaseExpression | None = None
+        axis: cst.BaseExpression | None = None
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "size"
+            and len(node.args) == 1
+        ):
+            owner, axis = node.func.value, node.args[0].value
+        elif isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            base = node.value
+            if isinstance(index, cst.Index):
+                axis = index.value
+                if isinstance(base, cst.Attribute) and base.attr.value == "shape":
+                    owner = base.value
+                elif (
+                    isinstance(base, cst.Call)
+                    and isinstance(base.func, cst.Attribute)
+                    and base.func.attr.value == "size"
+                    and not base.args
+                ):
+                    owner = base.func.value
+        if owner is None or not isinstance(axis, cst.Integer):
+            return None
+        key = self.key(owner)
+        value = self.env.values.get(key) if key is not None else None
+        if isinstance(value, NewTensor):
+            value = value.obj
+        if isinstance(value, Opaque):
+            return AxisRead(value, int(axis.value), axis)
+        return None

@@ -11,7 +11,9 @@ import libcst as cst
 
 from birnn_lint import layout as lay
 from birnn_lint.analysis import events as ev
+from birnn_lint.analysis.env import Status
 from birnn_lint.analysis.layers import literal
+from birnn_lint.analysis.sizes import SizeReader
 from birnn_lint.analysis.sizes import arg as _arg
 from birnn_lint.analysis.values import (
     OUTPUT,
@@ -21,6 +23,7 @@ from birnn_lint.analysis.values import (
     ShapeValue,
     SizeValue,
     Tensor,
+    TupleTag,
     TupleValue,
     Value,
 )
@@ -43,7 +46,7 @@ PACKERS = frozenset(f"torch.nn.utils.rnn.{n}" for n in ("pack_padded_sequence", 
 PAD_PACKED = "torch.nn.utils.rnn.pad_packed_sequence"
 
 
-class TensorOps:
+class TensorOps(SizeReader):
     """Methods and functions applied to tracked tensors."""
 
     def int_arg(self, args: Sequence[cst.Arg], position: int, keyword: str) -> int | None:
@@ -64,15 +67,12 @@ class TensorOps:
         if method in ("view", "reshape"):
             size_args = args
             if len(args) == 1 and isinstance(args[0].value, (cst.Tuple, cst.List)):
-                size_args = [
-                    cst.Arg(e.value)
-                    for e in args[0].value.elements  # type: ignore[union-attr]
-                ]
+                size_args = [cst.Arg(e.value) for e in args[0].value.elements]
             targets = [self.size_of(a.value, tensor) for a in size_args]
             if any(t is None for t in targets) or any(a.star for a in size_args):
                 self.use(tensor)
                 return UNKNOWN
-            result = lay.reshape(tensor.layout, targets)  # type: ignore[arg-type]
+            result = lay.reshape(tensor.layout, [t for t in targets if t is not None])
             return self.reshaped(node, method, receiver_node, tensor, result, size_args, targets)
         if method == "flatten":
             start = self.int_arg(args, 0, "start_dim")
@@ -94,7 +94,7 @@ class TensorOps:
             if any(t is None for t in targets):
                 self.use(tensor)
                 return UNKNOWN
-            result = lay.unflatten(tensor.layout, dim, targets)  # type: ignore[arg-type]
+            result = lay.unflatten(tensor.layout, dim, [t for t in targets if t is not None])
             return self.reshaped(node, method, receiver_node, tensor, result, size_args, targets)
         if method in ("transpose", "swapaxes", "swapdims"):
             a, b = self.int_arg(args, 0, "dim0"), self.int_arg(args, 1, "dim1")
@@ -107,10 +107,11 @@ class TensorOps:
             dims_args = args
             if len(args) == 1 and isinstance(args[0].value, (cst.Tuple, cst.List)):
                 dims_args = [cst.Arg(e.value) for e in args[0].value.elements]
-            dims = [literal(a.value) for a in dims_args]
-            if not all(ok and isinstance(v, int) for ok, v in dims):
+            dims = [literal(a.value)[1] for a in dims_args]
+            ints = [v for v in dims if isinstance(v, int) and not isinstance(v, bool)]
+            if len(ints) != len(dims):
                 return self.derived(tensor, None)
-            return self.derived(tensor, lay.permute(tensor.layout, [v for _, v in dims]))
+            return self.derived(tensor, lay.permute(tensor.layout, ints))
         if method in ("movedim", "moveaxis"):
             s, d = self.int_arg(args, 0, "source"), self.int_arg(args, 1, "destination")
             if s is None or d is None:
@@ -153,7 +154,7 @@ class TensorOps:
             return self.split(node, method, tensor, args)
         if method == "size":
             if not args:
-                return ShapeValue([lay.axis_size(a) for a in tensor.layout.axes])
+                return ShapeValue(tuple(lay.axis_size(a) for a in tensor.layout.axes))
             d = self.int_arg(args, 0, "dim")
             if d is not None:
                 n = lay.norm_dim(tensor.layout, d)
@@ -174,13 +175,15 @@ class TensorOps:
         receiver_node: cst.BaseExpression,
         tensor: Tensor,
         result: Layout | Problem | None,
-        size_args: list[cst.Arg],
-        targets: list[object],
+        size_args: Sequence[cst.Arg],
+        targets: Sequence[object],
     ) -> Value:
         if isinstance(result, Problem):
             swapped = result.at
             self.file.emit(
-                ev.ReshapeEvent(node, method, receiver_node, tensor, result, size_args, swapped),
+                ev.ReshapeEvent(
+                    node, method, receiver_node, tensor, result, tuple(size_args), swapped
+                ),
                 self,
             )
             self.use(tensor)
@@ -190,15 +193,15 @@ class TensorOps:
     def split(self, node: cst.Call, method: str, tensor: Tensor, args: list[cst.Arg]) -> Value:
         first = _arg(args, 0, "chunks" if method == "chunk" else "split_size_or_sections")
         if method == "unbind":
-            d = self.int_arg(args, 0, "dim")
-            d = 0 if d is None and not args else d
-            if d is None:
+            axis = self.int_arg(args, 0, "dim")
+            axis = 0 if axis is None and not args else axis
+            if axis is None:
                 return self.derived(tensor, None)
-            parts = lay.unbind(tensor.layout, d)
+            parts = lay.unbind(tensor.layout, axis)
             if parts is None:
                 self.use(tensor)
                 return UNKNOWN
-            return TupleValue([tensor.derive(p) for p in parts])
+            return TupleValue(tuple(tensor.derive(p) for p in parts))
         dim_arg = _arg(args, 1, "dim")
         d: int | None = 0
         if dim_arg is not None:
@@ -225,7 +228,7 @@ class TensorOps:
         if parts is None:
             self.use(tensor)
             return UNKNOWN
-        return TupleValue([tensor.derive(p) for p in parts])
+        return TupleValue(tuple(tensor.derive(p) for p in parts))
 
     def unbind_values(self, tensor: Tensor, dim: int, count: int) -> list[Value] | None:
         parts = lay.unbind(tensor.layout, dim)
@@ -233,29 +236,34 @@ class TensorOps:
             return None
         return [tensor.derive(p) for p in parts]
 
-    def join(self, parts: list[Value], dim: int = -1, stack: bool = False) -> Value | None:
-        """Two direction halves joined: the findings held on the halves are cancelled."""
-        if len(parts) != 2 or not all(isinstance(p, Tensor) for p in parts):
+    def join(self, parts: Sequence[Value], dim: int = -1, stack: bool = False) -> Value | None:
+        """Two direction halves joined: the findings waiting for a join are cancelled."""
+        if len(parts) != 2:
             return None
-        a, b = parts  # type: ignore[misc]
-        assert isinstance(a, Tensor) and isinstance(b, Tensor)
-        if a.layer is not b.layer:
+        a, b = parts
+        if not isinstance(a, Tensor) or not isinstance(b, Tensor) or a.layer is not b.layer:
             return None
         directions = {a.layout.fixed_value(lay.DIR), b.layout.fixed_value(lay.DIR)}
-        if directions != {0, 1}:
+        ends = {a.layout.fixed_value(lay.TIME), b.layout.fixed_value(lay.TIME)}
+        if directions == {0, 1}:
+            made_right = ev.Wait.JOIN
+        elif ends == {"first", "last"} and a.role is OUTPUT and b.role is OUTPUT:
+            # Both ends of an output: the forward final state and the backward one.
+            made_right = ev.Wait.OTHER_END
+        else:
             return None
-        for pending in a.pending + b.pending:
-            if pending.report[1] == "join":  # type: ignore[index]
-                pending.cancelled = True
+        rest: set[int] = set()
+        for ident in a.pending | b.pending:
+            if made_right in self.file.waits_for(ident):
+                self.env.set_status(ident, Status.CANCELLED)
+            else:
+                rest.add(ident)
         layouts = [a.layout, b.layout]
         result = lay.stack(layouts, dim) if stack else lay.concatenate(layouts, dim)
-        rest = [p for p in a.pending + b.pending if p.report[1] != "join"]  # type: ignore[index]
         if isinstance(result, Layout):
-            out = a.derive(result, keep_pending=False)
-            out.pending = rest
-            return out
-        for p in rest:
-            p.used = True
+            return a.derive(result, keep_pending=False).with_pending(frozenset(rest))
+        for ident in rest:
+            self.env.set_status(ident, Status.USED)
         return UNKNOWN
 
     def torch_function(self, node: cst.Call, qname: str) -> Value | None:
@@ -311,7 +319,7 @@ class TensorOps:
                     value.directions, layer.state_hidden, bool(batch_first), layer.ident
                 )
                 padded = Tensor(layer, OUTPUT, out_layout, value.directions, padded=True)
-                return TupleValue([padded, UNKNOWN], "padded", layer)
+                return TupleValue((padded, UNKNOWN), TupleTag.PADDED, layer)
             return UNKNOWN
         if short in (
             "transpose",
@@ -330,7 +338,7 @@ class TensorOps:
         ) and (qname == f"torch.{short}"):
             first = _arg(args, 0, "input")
             value = self.expr(first.value) if first is not None else UNKNOWN
-            if isinstance(value, Tensor):
+            if isinstance(value, Tensor) and first is not None:
                 rest = cst.Call(func=cst.Attribute(first.value, cst.Name(short)), args=args[1:])
                 return self.tensor_method(rest, first.value, value, short)
             self.use(value)
@@ -348,47 +356,26 @@ class TensorOps:
                 return UNKNOWN
             size_nodes = [e.value for e in first.value.elements]
         elif len(positional) == 1 and isinstance(positional[0].value, (cst.Tuple, cst.List)):
-            size_nodes = [e.value for e in positional[0].value.elements]  # type: ignore[union-attr]
+            size_nodes = [e.value for e in positional[0].value.elements]
         else:
             size_nodes = [a.value for a in positional]
         if any(a.star for a in positional):
             return UNKNOWN
-        sizes = []
+        sizes: list[Size | None] = []
         for n in size_nodes:
             s = self.size_of(n)
             sizes.append(s if isinstance(s, Size) else None)
-        reads = [self.axis_read(n) for n in size_nodes]
-        return NewTensor(node, size_nodes, sizes, reads, fill, self.current_statement)
-
-    def axis_read(self, node: cst.BaseExpression) -> tuple[str, int, int, cst.Integer] | None:
-        """`x.size(k)`, `x.shape[k]` or `x.size()[k]`: (x, its binding version, k, k's node)."""
-        owner: cst.BaseExpression | None = None
-        axis: cst.BaseExpression | None = None
-        if (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value == "size"
-            and len(node.args) == 1
-        ):
-            owner, axis = node.func.value, node.args[0].value
-        elif isinstance(node, cst.Subscript) and len(node.slice) == 1:
-            index = node.slice[0].slice
-            base = node.value
-            if isinstance(index, cst.Index):
-                axis = index.value
-                if isinstance(base, cst.Attribute) and base.attr.value == "shape":
-                    owner = base.value
-                elif (
-                    isinstance(base, cst.Call)
-                    and isinstance(base.func, cst.Attribute)
-                    and base.func.attr.value == "size"
-                    and not base.args
-                ):
-                    owner = base.func.value
-        if isinstance(owner, cst.Name) and isinstance(axis, cst.Integer):
-            name = owner.value
-            return name, self.env.versions.get(name, 0), int(axis.value), axis
-        return None
+        reads = tuple(self.axis_read(n) for n in size_nodes)
+        return NewTensor(
+            node,
+            tuple(size_nodes),
+            tuple(sizes),
+            reads,
+            fill,
+            self.current_statement,
+            self.context,
+            self.file.opaque_for(node),
+        )
 
     def derived(self, base: Tensor, result: Layout | Problem | None) -> Value:
         if not isinstance(result, Layout):

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
+from birnn_lint.analysis.context import ROOT, CallContext
 from birnn_lint.layout import Layout, Size
-
-# Roles of tracked tensors.
-OUTPUT = "output"
-STATE_H = "h_n"
-STATE_C = "c_n"
+from birnn_lint.strenum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -24,23 +21,35 @@ class Setting:
     configurable: bool = False
     # Expressions (as source text) that carry this setting elsewhere in the code.
     carriers: frozenset[str] = frozenset()
+    # False for a setting nothing in the call names (`nn.LSTM(i, h, **kwargs)`): unknown,
+    # and no evidence that the code expects either value.
+    mentioned: bool = True
 
     @property
     def known(self) -> bool:
         return not self.configurable
 
 
-@dataclass
+class LayerKind(StrEnum):
+    RNN = "RNN"
+    GRU = "GRU"
+    LSTM = "LSTM"
+
+
+@dataclass(eq=False)
 class LayerInfo:
+    """One constructor call of a recurrent layer and the settings read from it. Compared
+    by identity: two calls with the same settings are two layers."""
+
     ident: int
-    kind: str  # "RNN" | "GRU" | "LSTM"
+    kind: LayerKind
     name: str  # how the code refers to it: "self.encoder", "rnn"
     num_layers: Setting
     hidden_size: Setting
     batch_first: Setting
     bidirectional: Setting
     proj_size: Setting
-    node: cst.Call
+    node: cst.Call = field(repr=False)
 
     # Sizes stay symbolic even when the setting is a literal, so that `num_layers` and a
     # `2` that happens to equal it are told apart; `known_values` maps them back.
@@ -112,7 +121,10 @@ class LayerInfo:
         return " * ".join(parts)
 
     def may_be_bidirectional(self) -> bool:
-        return self.bidirectional.configurable or self.bidirectional.value is True
+        """Whether a direction rule may assume two directions: the setting is True, or
+        configurable by something the code names (not merely `**kwargs`)."""
+        setting = self.bidirectional
+        return setting.value is True or (setting.configurable and setting.mentioned)
 
     def is_batch_first(self) -> bool | None:
         if self.batch_first.configurable:
@@ -120,7 +132,7 @@ class LayerInfo:
         return bool(self.batch_first.value)
 
     def describe(self, directions: int) -> str:
-        parts = [self.kind]
+        parts: list[str] = [self.kind.value]
         if directions == 2:
             parts.append(
                 "bidirectional" if self.bidirectional.known else "bidirectional configurable"
@@ -142,53 +154,70 @@ class LayerInfo:
         return ""
 
 
-@dataclass
-class Pending:
-    """A finding held back until the value it is attached to is used: cancelled if every
-    use is one that makes the value right (a forward half taken, the other direction
-    joined on), reported otherwise."""
+class Role(StrEnum):
+    """What a tracked tensor is: the layer's output, or one of its final states."""
 
-    report: object  # birnn_lint.analysis.events.Report
-    used: bool = False
-    cancelled: bool = False
+    OUTPUT = "output"
+    STATE_H = "h_n"
+    STATE_C = "c_n"
 
 
-@dataclass
+OUTPUT = Role.OUTPUT
+STATE_H = Role.STATE_H
+STATE_C = Role.STATE_C
+
+
+class TupleTag(StrEnum):
+    """Tuples whose items the analysis knows by position."""
+
+    PLAIN = ""
+    LSTM_STATE = "lstm-state"  # (h_n, c_n)
+    RESULT = "result"  # (output, state)
+    PADDED = "padded"  # pad_packed_sequence's (output, lengths)
+
+
+@dataclass(frozen=True, eq=False)
+class Opaque:
+    """A value the analysis does not model, with an identity: two names bound to the
+    same Opaque hold the same object, so `x.size(1)` read in a callee whose parameter
+    received the caller's `x` is the same size as the caller's."""
+
+    ident: int
+
+
+@dataclass(frozen=True)
 class Tensor:
     layer: LayerInfo
-    role: str
+    role: Role
     layout: Layout
     directions: int
     padded: bool = False  # from pad_packed_sequence
-    lengths_name: str | None = None  # the name pad_packed_sequence's lengths were bound to
-    pending: list[Pending] = field(default_factory=list)
+    # The value pad_packed_sequence's lengths were bound to, and the name it was bound
+    # to there (a fix may use the name only while it still holds that value).
+    lengths: tuple[str, Opaque] | None = None
+    # Identities of held-back findings on this value (see `Env.pending`).
+    pending: frozenset[int] = frozenset()
 
     def derive(self, layout: Layout, keep_pending: bool = True) -> Tensor:
-        return Tensor(
-            self.layer,
-            self.role,
-            layout,
-            self.directions,
-            self.padded,
-            self.lengths_name,
-            list(self.pending) if keep_pending else [],
-        )
+        return replace(self, layout=layout, pending=self.pending if keep_pending else frozenset())
+
+    def with_pending(self, pending: frozenset[int]) -> Tensor:
+        return replace(self, pending=pending)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TupleValue:
-    items: list[Value]
-    # "lstm-state" for (h_n, c_n); "result" for (output, state); "" otherwise.
-    tag: str = ""
+    items: tuple[Value, ...]
+    tag: TupleTag = TupleTag.PLAIN
     layer: LayerInfo | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class LayerRef:
     layer: LayerInfo
 
 
-@dataclass
+@dataclass(frozen=True)
 class PackedValue:
     """A PackedSequence: made by pack_padded_sequence, or a layer's packed output."""
 
@@ -196,38 +225,68 @@ class PackedValue:
     directions: int = 1
 
 
-@dataclass
+@dataclass(frozen=True)
 class SizeValue:
     size: Size
-    node: cst.CSTNode | None = None
+    node: cst.CSTNode | None = field(default=None, compare=False)
 
 
-@dataclass
+@dataclass(frozen=True)
+class DirectionCount:
+    """`2 if bidirectional else 1` (or `int(bidirectional) + 1`) for these layers."""
+
+    layers: tuple[LayerInfo, ...]
+
+
+@dataclass(frozen=True)
 class ShapeValue:
     """`t.shape` / `t.size()` of a tracked tensor or of a layer's input."""
 
-    sizes: list[Size | None]
+    sizes: tuple[Size | None, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
+class AxisRead:
+    """`x.size(k)` / `x.shape[k]`: which object's axis a size was read from."""
+
+    owner: Opaque
+    axis: int
+    axis_node: cst.Integer = field(compare=False)
+
+
+@dataclass(frozen=True)
 class NewTensor:
     """A tensor built by torch.zeros/ones/randn/empty/full or `.new_zeros(...)`."""
 
-    node: cst.Call
-    size_nodes: list[cst.BaseExpression]
-    sizes: list[Size | None]
-    # Per size: (name, version of its binding, axis, the axis literal) for `x.size(k)` /
-    # `x.shape[k]`, so that a rule can tell which axis of the layer's input was read.
-    reads: list[tuple[str, int, int, cst.Integer] | None]
+    node: cst.Call = field(compare=False)
+    size_nodes: tuple[cst.BaseExpression, ...] = field(compare=False)
+    sizes: tuple[Size | None, ...]
+    reads: tuple[AxisRead | None, ...]
     fill: str  # "zeros", "randn", ...
     # The statement that built it: a fix's edits stay inside it.
-    statement: cst.CSTNode | None = None
+    statement: cst.CSTNode | None = field(default=None, compare=False)
+    # The calls through which the analysis reached the code that built it.
+    origin: CallContext = ROOT
+    # Its identity as an object (its sizes can be read: `x.size(0)`).
+    obj: Opaque | None = None
 
 
 class Unknown:
-    pass
+    def __repr__(self) -> str:
+        return "UNKNOWN"
 
 
 UNKNOWN = Unknown()
 
-Value = Tensor | TupleValue | LayerRef | PackedValue | SizeValue | ShapeValue | NewTensor | Unknown
+Value = (
+    Tensor
+    | TupleValue
+    | LayerRef
+    | PackedValue
+    | SizeValue
+    | DirectionCount
+    | ShapeValue
+    | NewTensor
+    | Opaque
+    | Unknown
+)

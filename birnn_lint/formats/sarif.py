@@ -42,6 +42,7 @@ def _rules() -> list[dict[str, Any]]:
                 "properties": {
                     "kind": rule.kind,
                     "fix": rule.fix_safety or "none",
+                    "fix_availability": rule.fix_availability,
                     "tags": ["correctness", "pytorch"],
                 },
             }

@@ -22,8 +22,9 @@ from birnn_lint.proof.execution import (
     run_example,
     truth_of,
 )
-from birnn_lint.proof.spec_examples import FixSafety, RuleSpec
+from birnn_lint.proof.spec_examples import RuleSpec
 from birnn_lint.proof.truths import TRUTHS, Truth, find_layer
+from birnn_lint.registry import FixSafety
 
 FILENAME = "example.py"
 _LAYER_CALL = re.compile(r"\b(RNN|GRU|LSTM)\(")
@@ -102,9 +103,8 @@ def demonstrate(name: str, spec: RuleSpec, runtime: Runtime) -> Demonstration:
         fixed_source, fixed_by = spec.corrected, "the page's corrected code"
     else:
         fixed_source = fix_source(source, FILENAME, unsafe=True).source
-        fixed_by = "birnn-lint check --fix" + (
-            " --unsafe-fixes" if spec.fix_safety is FixSafety.UNSAFE else ""
-        )
+        unsafe = finding is None or finding.fix is None or finding.fix.applicability != "safe"
+        fixed_by = "birnn-lint check --fix" + (" --unsafe-fixes" if unsafe else "")
     fixed_run = run_example(fixed_source, proof, runtime)
     fixed = Shown(_changed_lines(source, fixed_source), fixed_run, truth_of(fixed_run, proof))
 

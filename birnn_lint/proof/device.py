@@ -14,20 +14,18 @@ import contextlib
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
 
+from birnn_lint.strenum import StrEnum
 
-class DeviceKind(str, Enum):
+
+class DeviceKind(StrEnum):
     CPU = "cpu"
     CUDA = "cuda"
     MPS = "mps"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class DeviceUnavailable(RuntimeError):

@@ -12,27 +12,16 @@ import itertools
 import re
 import sys
 from dataclasses import dataclass, fields
-from enum import Enum
 from typing import Any
 
 from birnn_lint.proof.variants import KINDS, Config, LayerKind
+from birnn_lint.registry import FixSafety
 from birnn_lint.specs import load_spec, spec_path
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
-
-
-class FixSafety(str, Enum):
-    """The first word of a spec's `## Fix safety`."""
-
-    SAFE = "safe"
-    UNSAFE = "unsafe"
-    NONE = "none"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 FIX_SAFETIES = tuple(safety.value for safety in FixSafety)
@@ -177,7 +166,10 @@ def _only_block(lines: list[str], languages: tuple[str, ...], where: str) -> str
 
 
 def _fix_safety(lines: list[str], where: str) -> FixSafety:
-    word = re.search(r"[A-Za-z]+", "\n".join(lines))
+    text = "\n".join(lines).lstrip().lower()
+    if text.startswith(FixSafety.SAFE_OR_UNSAFE.value):
+        return FixSafety.SAFE_OR_UNSAFE
+    word = re.search(r"[A-Za-z]+", text)
     safety = word.group(0).lower() if word else ""
     if safety not in FIX_SAFETIES:
         raise SpecError(f"{where}: `## Fix safety` must start with safe, unsafe or none")

@@ -14,24 +14,19 @@ configuration must come from the layer (`rnn.num_layers`) or from `x.shape`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from functools import lru_cache
 
 import libcst as cst
 
+from birnn_lint.strenum import StrEnum
 
-class LayerKind(str, Enum):
+
+class LayerKind(StrEnum):
     """The recurrent layer classes a proof runs (the name of the `torch.nn` class)."""
 
     RNN = "RNN"
     GRU = "GRU"
     LSTM = "LSTM"
-
-    def __str__(self) -> str:
-        return self.value
-
-    def __format__(self, spec: str) -> str:
-        return format(self.value, spec)
 
 
 KINDS: tuple[str, ...] = tuple(kind.value for kind in LayerKind)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import libcst as cst
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.events import FixSpec, IndexEvent, ReshapeEvent, RuleContext
+from birnn_lint.analysis.events import Applicability, FixSpec, IndexEvent, ReshapeEvent, RuleContext
 from birnn_lint.analysis.layers import literal
 from birnn_lint.analysis.values import OUTPUT, STATE_C, STATE_H, LayerInfo, Tensor
 from birnn_lint.layout import Size
@@ -93,7 +94,7 @@ def swap_sizes_fix(
     node: cst.Call,
     receiver: cst.BaseExpression,
     method: str,
-    size_args: list[cst.Arg],
+    size_args: Sequence[cst.Arg],
     at: int,
     what: str,
 ) -> FixSpec | None:
@@ -117,7 +118,7 @@ def swap_sizes_fix(
         )
     else:
         return None
-    return FixSpec("safe", f"Split as {what}, then transpose back", ((node, new),))
+    return FixSpec(Applicability.SAFE, f"Split as {what}, then transpose back", ((node, new),))
 
 
 # Initial-state constructions whose values do not depend on their order, or are random:
@@ -146,14 +147,31 @@ def report_last_sample(
     """Report a last-sample read (BRN011, BRN013), with the index that takes the last
     time step as an unsafe fix."""
     node = event.node
-    fix = None
-    if only_colons_after(node, batch_axis + 1):
-        fix = FixSpec(
-            "unsafe",
-            f"Index the {'first' if batch_axis == 1 else 'second'} axis, which is time",
-            ((node, f"{ctx.code(node.value)}[{meant}]"),),
-        )
     tensor = event.tensor
+    receiver = ctx.code(node.value)
+    new: str | None = f"{receiver}[{meant}]"
+    said = f"`[{meant}]`"
+    if tensor.directions == 2:
+        # The last step's backward half has seen one token: the summary joins it with
+        # the first step's backward half (right for one direction too: that half is empty).
+        hidden = hidden_code(ctx, tensor, receiver)
+        lead = meant[: -len("-1")]
+        new = (
+            f"{ctx.torch}.cat(({receiver}[{lead}-1, ..., :{hidden}], "
+            f"{receiver}[{lead}0, ..., {hidden}:]), dim=-1)"
+        )
+        said = f"`[{meant}]`, and for a bidirectional layer the summary is `{new}`"
+        if hidden.endswith("// 2") and not tensor.layer.bidirectional.known:
+            new = None  # the halves are not known for a unidirectional configuration
+    fix = None
+    if new is not None and only_colons_after(node, batch_axis + 1):
+        fix = FixSpec(
+            Applicability.UNSAFE,
+            f"Index the {'first' if batch_axis == 1 else 'second'} axis, which is time"
+            + (" (joining both directions' summaries)" if tensor.directions == 2 else ""),
+            ((node, new),),
+            needs_torch=tensor.directions == 2,
+        )
     source = "pad_packed_sequence's output" if tensor.padded else "the output"
     layout = (
         "time-major (seq, batch, features)"
@@ -164,6 +182,27 @@ def report_last_sample(
         rule,
         node,
         f"{subject(tensor)}: {source} is {layout}, so `{ctx.code(node)}` is the last "
-        f"sample's output at every time step, not the last time step; that is `[{meant}]`",
+        f"sample's output at every time step, not the last time step; that is {said}",
         fix,
     )
+
+
+def direction_count_code(ctx: RuleContext, layer: LayerInfo) -> str | None:
+    """How a fix writes the layer's direction count where the event's code is: `2` for a
+    literally bidirectional layer; for a configurable one, read from what carries the
+    setting (`self.bidirectional`) or from the layer (`self.rnn.bidirectional`), so that
+    the fix is right whichever value the setting takes. None when neither is in scope."""
+    setting = layer.bidirectional
+    if setting.known:
+        return "2" if setting.value is True else "1"
+    scopes = ctx.enclosing_scopes(ctx.at) if ctx.at is not None else []
+    function = next((s for s in reversed(scopes) if isinstance(s, cst.FunctionDef)), None)
+    params = function.params.params if function is not None else ()
+    if not params or params[0].name.value != "self":
+        return None
+    carriers = sorted(c for c in setting.carriers if c.startswith("self.") and c.count(".") == 1)
+    if carriers:
+        return f"(2 if {carriers[0]} else 1)"
+    if _DOTTED.match(layer.name) and layer.name.startswith("self."):
+        return f"(2 if {layer.name}.bidirectional else 1)"
+    return None

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from birnn_lint.analysis.events import FixSpec, ReshapeEvent, RuleContext, SliceOrderEvent
-from birnn_lint.registry import Rule
+from birnn_lint.analysis.contract import CheckRule
+from birnn_lint.analysis.events import (
+    Applicability,
+    FixSpec,
+    ReshapeEvent,
+    RuleContext,
+    SliceOrderEvent,
+)
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import is_state, order_fix, state_name, subject, when
 
 
-class HiddenDirectionLayerOrder(Rule):
+class HiddenDirectionLayerOrder(CheckRule):
     code = "BRN001"
     name = "hidden-direction-layer-order"
-    summary = "A final state's first axis is layer-major, not direction-major"
-    fix_safety = "safe"
-    events = (ReshapeEvent, SliceOrderEvent)
+    fix_safety = FixSafety.SAFE
+    fix_availability = FixAvailability.SOMETIMES
 
-    def check(self, event: object, ctx: RuleContext) -> None:
-        if isinstance(event, ReshapeEvent):
-            self._reshape(event, ctx)
-        elif isinstance(event, SliceOrderEvent):
-            self._slice(event, ctx)
-
-    def _reshape(self, event: ReshapeEvent, ctx: RuleContext) -> None:
+    def on_reshape(self, event: ReshapeEvent, ctx: RuleContext) -> None:
         tensor = event.tensor
         if event.problem.kind != "direction-layer-order" or tensor.role not in ("h_n", "c_n"):
             return
@@ -36,7 +36,7 @@ class HiddenDirectionLayerOrder(Rule):
             fix,
         )
 
-    def _slice(self, event: SliceOrderEvent, ctx: RuleContext) -> None:
+    def on_slice_order(self, event: SliceOrderEvent, ctx: RuleContext) -> None:
         tensor = event.tensor
         if not is_state(tensor):
             return
@@ -45,7 +45,7 @@ class HiddenDirectionLayerOrder(Rule):
         meant = "forward" if event.from_start else "backward"
         rest = "".join(", " + ctx.code(e.slice) for e in node.slice[1:])
         fix = FixSpec(
-            "safe",
+            Applicability.SAFE,
             f"Take every layer's {meant} rows with `[{rows}]`",
             ((node, f"{ctx.code(node.value)}[{rows}{rest}]"),),
         )

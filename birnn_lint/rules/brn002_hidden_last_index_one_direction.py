@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.events import FixSpec, IndexEvent, RuleContext
-from birnn_lint.registry import Rule
+from birnn_lint.analysis.contract import CheckRule
+from birnn_lint.analysis.events import Applicability, FixSpec, IndexEvent, RuleContext, Wait
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import (
     both_directions,
     first_axis_kinds,
@@ -15,14 +16,13 @@ from birnn_lint.rules._common import (
 )
 
 
-class HiddenLastIndexOneDirection(Rule):
+class HiddenLastIndexOneDirection(CheckRule):
     code = "BRN002"
     name = "hidden-last-index-one-direction"
-    summary = "`h_n[-1]` of a bidirectional layer is only the backward direction"
-    fix_safety = "unsafe"
-    events = (IndexEvent,)
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = FixAvailability.ALWAYS
 
-    def check(self, event: IndexEvent, ctx: RuleContext) -> None:
+    def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:
         tensor = event.tensor
         if not is_state(tensor) or tensor.directions != 2 or not event.items:
             return
@@ -50,9 +50,9 @@ class HiddenLastIndexOneDirection(Rule):
                 f"layer; that layer's two directions are `{receiver}[-2]` and `{receiver}[-1]`"
             )
         fix = FixSpec(
-            "unsafe",
+            Applicability.UNSAFE,
             "Join the last layer's forward and backward states (B x H becomes B x 2H)",
             ((node, both_directions(ctx, receiver, rest)),),
             needs_torch=True,
         )
-        ctx.report(type(self), node, f"{subject(tensor)}: {claim}", fix, defer="join")
+        ctx.report(type(self), node, f"{subject(tensor)}: {claim}", fix, wait=Wait.JOIN)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.events import FixSpec, ReshapeEvent, RuleContext
-from birnn_lint.registry import Rule
+from birnn_lint.analysis.contract import CheckRule
+from birnn_lint.analysis.events import Applicability, FixSpec, ReshapeEvent, RuleContext
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import subject, when
 
 
@@ -24,14 +25,13 @@ def _describe(layout: lay.Layout) -> str:
     return "(" + ", ".join(axes) + ")"
 
 
-class BatchMixingReshape(Rule):
+class BatchMixingReshape(CheckRule):
     code = "BRN003"
     name = "batch-mixing-reshape"
-    summary = "Reshaping a tensor whose batch axis is not first mixes samples"
-    fix_safety = "safe"
-    events = (ReshapeEvent,)
+    fix_safety = FixSafety.SAFE
+    fix_availability = FixAvailability.SOMETIMES
 
-    def check(self, event: ReshapeEvent, ctx: RuleContext) -> None:
+    def on_reshape(self, event: ReshapeEvent, ctx: RuleContext) -> None:
         if event.problem.kind != "batch-mix":
             return
         tensor = event.tensor
@@ -58,4 +58,6 @@ class BatchMixingReshape(Rule):
         move = "transpose(0, 1)" if batch_axis == 1 else f"movedim({batch_axis}, 0)"
         sizes = ", ".join(ctx.code(a.value) for a in event.size_args)
         new = f"{ctx.code(event.receiver)}.{move}.reshape({sizes})"
-        return FixSpec("safe", f"Move the batch axis first with `.{move}`", ((event.node, new),))
+        return FixSpec(
+            Applicability.SAFE, f"Move the batch axis first with `.{move}`", ((event.node, new),)
+        )

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.events import FixSpec, IndexEvent, InitialStateEvent, RuleContext
-from birnn_lint.registry import Rule
+from birnn_lint.analysis.contract import CheckRule
+from birnn_lint.analysis.events import (
+    Applicability,
+    FixSpec,
+    IndexEvent,
+    InitialStateEvent,
+    RuleContext,
+)
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import (
     CONSTRUCTION_FILLS,
     both_directions,
@@ -17,20 +24,13 @@ from birnn_lint.rules._common import (
 )
 
 
-class HiddenIsNotBatchFirst(Rule):
+class HiddenIsNotBatchFirst(CheckRule):
     code = "BRN004"
     name = "hidden-is-not-batch-first"
-    summary = "h_n, c_n, h_0 and c_0 are (layers x directions, batch, hidden) even with batch_first"
-    fix_safety = "safe"
-    events = (IndexEvent, InitialStateEvent)
+    fix_safety = FixSafety.SAFE_OR_UNSAFE
+    fix_availability = FixAvailability.SOMETIMES
 
-    def check(self, event: object, ctx: RuleContext) -> None:
-        if isinstance(event, IndexEvent):
-            self._index(event, ctx)
-        elif isinstance(event, InitialStateEvent):
-            self._initial(event, ctx)
-
-    def _index(self, event: IndexEvent, ctx: RuleContext) -> None:
+    def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:
         tensor = event.tensor
         items = event.items
         if not is_state(tensor) or len(items) < 2:
@@ -43,7 +43,7 @@ class HiddenIsNotBatchFirst(Rule):
         if only_colons_after(node, 2):
             new = both_directions(ctx, receiver) if tensor.directions == 2 else f"{receiver}[-1]"
             fix = FixSpec(
-                "unsafe",
+                Applicability.UNSAFE,
                 "Index the first axis, which holds the layers"
                 + (" (joining both directions)" if tensor.directions == 2 else ""),
                 ((node, new),),
@@ -61,20 +61,22 @@ class HiddenIsNotBatchFirst(Rule):
             fix,
         )
 
-    def _initial(self, event: InitialStateEvent, ctx: RuleContext) -> None:
+    def on_initial_state(self, event: InitialStateEvent, ctx: RuleContext) -> None:
         state = event.state
         layer = event.layer
         if len(state.sizes) != 3 or None in state.sizes[:2]:
             return
         expected = layer.layers_size * lay.Size(event.directions)
         first, second = state.sizes[0], state.sizes[1]
-        if first != lay.Size.of(lay.BATCH_SYMBOL) or not same_size(layer, second, expected):
+        if second is None or first != lay.Size.of(lay.BATCH_SYMBOL):
+            return
+        if not same_size(layer, second, expected):
             return
         a, b = state.size_nodes[0], state.size_nodes[1]
         fix = None
         if state.fill in CONSTRUCTION_FILLS:
             fix = FixSpec(
-                "safe",
+                Applicability.SAFE,
                 "Put num_layers * num_directions first and the batch second",
                 ((a, ctx.code(b)), (b, ctx.code(a))),
             )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.events import FixSpec, IndexEvent, RuleContext
+from birnn_lint.analysis.contract import CheckRule
+from birnn_lint.analysis.events import Applicability, FixSpec, IndexEvent, RuleContext, Wait
 from birnn_lint.analysis.values import OUTPUT
-from birnn_lint.registry import Rule
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import hidden_code, subject, when
 
 
@@ -24,7 +25,7 @@ def time_step_read(event: IndexEvent) -> str | None:
     wrong_half = 1 if step == "last" else 0
     if event.result.axis_of(lay.DIR) is None and half != wrong_half:
         return None
-    return step  # type: ignore[return-value]
+    return str(step)
 
 
 def plain_step_index(event: IndexEvent) -> bool:
@@ -51,14 +52,13 @@ def summary_code(ctx: RuleContext, event: IndexEvent, last_index: str, first_ind
     return f"{ctx.torch}.cat(({forward}, {backward}), dim=-1)"
 
 
-class BidirectionalOutputLastStep(Rule):
+class BidirectionalOutputLastStep(CheckRule):
     code = "BRN005"
     name = "bidirectional-output-last-step"
-    summary = "The last step of a bidirectional output is not a summary of the sequence"
-    fix_safety = "unsafe"
-    events = (IndexEvent,)
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = FixAvailability.SOMETIMES
 
-    def check(self, event: IndexEvent, ctx: RuleContext) -> None:
+    def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:
         tensor = event.tensor
         if tensor.directions != 2 or tensor.padded:
             return
@@ -72,20 +72,20 @@ class BidirectionalOutputLastStep(Rule):
                 "its backward half has seen only the last token; the backward direction's "
                 "summary is at time step 0 (or use h_n)"
             )
-            hold = "forward-half"
+            hold = frozenset({Wait.FORWARD_HALF, Wait.OTHER_END})
         else:
             claim = (
                 f"`{ctx.code(node)}` takes the first time step of both directions"
                 f"{when(tensor)}: its forward half has seen only the first token; the forward "
                 "direction's summary is at the last time step (or use h_n)"
             )
-            hold = "backward-half"
+            hold = frozenset({Wait.BACKWARD_HALF, Wait.OTHER_END})
         fix = None
         if plain_step_index(event):
             fix = FixSpec(
-                "unsafe",
+                Applicability.UNSAFE,
                 "Join the forward half at the last step with the backward half at step 0",
                 ((node, summary_code(ctx, event, "-1", "0")),),
                 needs_torch=True,
             )
-        ctx.report(type(self), node, f"{subject(tensor)}: {claim}", fix, defer=hold)
+        ctx.report(type(self), node, f"{subject(tensor)}: {claim}", fix, wait=hold)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import ReshapeEvent, RuleContext
 from birnn_lint.analysis.values import OUTPUT
-from birnn_lint.registry import Rule
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import order_fix, subject, when
 
 
-class OutputHiddenDirectionOrder(Rule):
+class OutputHiddenDirectionOrder(CheckRule):
     code = "BRN007"
     name = "output-hidden-direction-order"
-    summary = "The output's last axis is [forward | backward], not interleaved"
-    fix_safety = "safe"
-    events = (ReshapeEvent,)
+    fix_safety = FixSafety.SAFE
+    fix_availability = FixAvailability.SOMETIMES
 
-    def check(self, event: ReshapeEvent, ctx: RuleContext) -> None:
+    def on_reshape(self, event: ReshapeEvent, ctx: RuleContext) -> None:
         tensor = event.tensor
         if event.problem.kind != "hidden-direction-order" or tensor.role != OUTPUT:
             return

@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.events import FixSpec, InitialStateEvent, RuleContext
-from birnn_lint.registry import Rule
-from birnn_lint.rules._common import CONSTRUCTION_FILLS, same_size
+from birnn_lint.analysis.contract import CheckRule
+from birnn_lint.analysis.events import Applicability, FixSpec, InitialStateEvent, RuleContext
+from birnn_lint.registry import FixAvailability, FixSafety
+from birnn_lint.rules._common import CONSTRUCTION_FILLS, direction_count_code, same_size
 
 
-class InitialStateShape(Rule):
+class InitialStateShape(CheckRule):
     code = "BRN008"
     name = "initial-state-shape"
-    summary = "h_0 and c_0 need num_layers * num_directions rows"
-    fix_safety = "safe"
-    events = (InitialStateEvent,)
+    fix_safety = FixSafety.SAFE
+    fix_availability = FixAvailability.SOMETIMES
 
-    def check(self, event: InitialStateEvent, ctx: RuleContext) -> None:
+    def on_initial_state(self, event: InitialStateEvent, ctx: RuleContext) -> None:
         state = event.state
         layer = event.layer
         if not state.sizes or state.sizes[0] is None:
             return
         first = state.sizes[0]
         directions = event.directions
+        if directions == 1 and not layer.bidirectional.mentioned:
+            return  # one direction was assumed only for want of a setting
         expected = layer.layers_size * lay.Size(directions)
         if same_size(layer, first, expected) or lay.BATCH_SYMBOL in first.syms:
             return
@@ -34,11 +36,16 @@ class InitialStateShape(Rule):
                 return
         node = state.size_nodes[0]
         fix = None
-        if state.fill in CONSTRUCTION_FILLS and same_size(layer, first * lay.Size(2), expected):
+        count = direction_count_code(ctx, layer)
+        if (
+            state.fill in CONSTRUCTION_FILLS
+            and same_size(layer, first * lay.Size(2), expected)
+            and count is not None
+        ):
             fix = FixSpec(
-                "safe",
+                Applicability.SAFE,
                 "Allocate a row per layer and direction",
-                ((node, f"{ctx.code(node)} * 2"),),
+                ((node, f"{ctx.code(node)} * {count}"),),
             )
         ctx.report(
             type(self),

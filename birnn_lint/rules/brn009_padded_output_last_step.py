@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.events import FixSpec, IndexEvent, RuleContext
+from birnn_lint.analysis.contract import CheckRule
+from birnn_lint.analysis.events import Applicability, FixSpec, IndexEvent, RuleContext
 from birnn_lint.analysis.values import OUTPUT
-from birnn_lint.registry import Rule
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import hidden_code, subject
 
 
-class PaddedOutputLastStep(Rule):
+class PaddedOutputLastStep(CheckRule):
     code = "BRN009"
     name = "padded-output-last-step"
-    summary = "After pad_packed_sequence, the last step is padding for shorter sequences"
-    fix_safety = "unsafe"
-    events = (IndexEvent,)
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = FixAvailability.SOMETIMES
 
-    def check(self, event: IndexEvent, ctx: RuleContext) -> None:
+    def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:
         tensor = event.tensor
         if tensor.role != OUTPUT or not tensor.padded or tensor.layout.fixed:
             return
@@ -31,10 +31,10 @@ class PaddedOutputLastStep(Rule):
             for i, it in enumerate(event.items)
         )
         fix = None
-        lengths = tensor.lengths_name
+        lengths = event.lengths_name
         if plain and lengths is not None:
             fix = FixSpec(
-                "unsafe",
+                Applicability.UNSAFE,
                 f"Read each sequence at its own last step, `{lengths} - 1`",
                 ((node, self._gather(ctx, event, lengths, time_axis == 0)),),
                 needs_torch=True,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.events import FixSpec, IndexEvent, RuleContext, SplitEvent
-from birnn_lint.analysis.values import OUTPUT
-from birnn_lint.registry import Rule
+from birnn_lint.analysis.contract import CheckRule
+from birnn_lint.analysis.events import Applicability, FixSpec, IndexEvent, RuleContext, SplitEvent
+from birnn_lint.analysis.values import OUTPUT, Tensor
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import is_colon, subject, when
 
 
@@ -14,21 +15,14 @@ def _axis_name(tensor_layout: lay.Layout, axis: int) -> str:
     return kinds[0] if len(kinds) == 1 else "?"
 
 
-class OutputDirectionSplitAxis(Rule):
+class OutputDirectionSplitAxis(CheckRule):
     code = "BRN010"
     name = "output-direction-split-axis"
-    summary = "The output's directions are halves of its last axis, not of the others"
-    fix_safety = "unsafe"
-    events = (IndexEvent, SplitEvent)
-
-    def check(self, event: object, ctx: RuleContext) -> None:
-        if isinstance(event, SplitEvent):
-            self._split(event, ctx)
-        elif isinstance(event, IndexEvent):
-            self._index(event, ctx)
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = FixAvailability.SOMETIMES
 
     @staticmethod
-    def _full_output(tensor) -> bool:
+    def _full_output(tensor: Tensor) -> bool:
         return (
             tensor.role == OUTPUT
             and tensor.directions == 2
@@ -36,7 +30,7 @@ class OutputDirectionSplitAxis(Rule):
             and tensor.layout.ndim == 3
         )
 
-    def _split(self, event: SplitEvent, ctx: RuleContext) -> None:
+    def on_split(self, event: SplitEvent, ctx: RuleContext) -> None:
         tensor = event.tensor
         if not self._full_output(tensor) or event.parts != 2 or event.dim is None:
             return
@@ -53,10 +47,10 @@ class OutputDirectionSplitAxis(Rule):
             f"{subject(tensor)}: `{ctx.code(node)}` splits the {_axis_name(tensor.layout, axis)} "
             f"axis in two{when(tensor)}; the directions are the halves of the last axis "
             "[forward | backward]",
-            FixSpec("unsafe", "Split the last axis", ((node, new),)),
+            FixSpec(Applicability.UNSAFE, "Split the last axis", ((node, new),)),
         )
 
-    def _index(self, event: IndexEvent, ctx: RuleContext) -> None:
+    def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:
         tensor = event.tensor
         if not self._full_output(tensor):
             return
@@ -76,7 +70,7 @@ class OutputDirectionSplitAxis(Rule):
             if all(is_colon(e) for e in others):
                 part = ctx.code(node.slice[position].slice)
                 new = f"{ctx.code(node.value)}[..., {part}]"
-                fix = FixSpec("unsafe", "Slice the last axis", ((node, new),))
+                fix = FixSpec(Applicability.UNSAFE, "Slice the last axis", ((node, new),))
             ctx.report(
                 type(self),
                 node,

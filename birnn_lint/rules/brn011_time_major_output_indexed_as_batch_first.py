@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import IndexEvent, RuleContext
-from birnn_lint.registry import Rule
+from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import last_sample_read, report_last_sample
 
 
-class TimeMajorOutputIndexedAsBatchFirst(Rule):
+class TimeMajorOutputIndexedAsBatchFirst(CheckRule):
     code = "BRN011"
     name = "time-major-output-indexed-as-batch-first"
-    summary = "With batch_first=False, output[:, -1] is the last sample at every step"
-    fix_safety = "unsafe"
-    events = (IndexEvent,)
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = FixAvailability.SOMETIMES
 
-    def check(self, event: IndexEvent, ctx: RuleContext) -> None:
+    def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:
         if last_sample_read(event, batch_axis=1):
             report_last_sample(type(self), event, ctx, batch_axis=1, meant="-1")

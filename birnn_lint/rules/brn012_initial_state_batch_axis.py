@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from birnn_lint.analysis.events import FixSpec, InitialStateEvent, RuleContext
-from birnn_lint.registry import Rule
+from birnn_lint.analysis.contract import CheckRule
+from birnn_lint.analysis.events import Applicability, FixSpec, InitialStateEvent, RuleContext
+from birnn_lint.registry import FixAvailability, FixSafety
 
 
-class InitialStateBatchAxis(Rule):
+class InitialStateBatchAxis(CheckRule):
     code = "BRN012"
     name = "initial-state-batch-axis"
-    summary = "h_0's batch size must come from the input's batch axis"
-    fix_safety = "safe"
-    events = (InitialStateEvent,)
+    fix_safety = FixSafety.SAFE
+    fix_availability = FixAvailability.ALWAYS
 
-    def check(self, event: InitialStateEvent, ctx: RuleContext) -> None:
+    def on_initial_state(self, event: InitialStateEvent, ctx: RuleContext) -> None:
         state = event.state
         layer = event.layer
         batch_first = layer.is_batch_first()
-        if batch_first is None or event.input_name is None or len(state.reads) < 2:
+        if batch_first is None or event.input is None or len(state.reads) < 2:
             return
         read = state.reads[1]
-        if read is None:
-            return
-        name, version, axis, axis_node = read
-        if name != event.input_name or version != event.input_version:
-            return
+        if read is None or read.owner is not event.input:
+            return  # not read from the object passed to the layer as its input
+        name = event.input_name or "input"
+        axis, axis_node = read.axis, read.axis_node
         batch_axis = 0 if batch_first else 1
         if axis != 1 - batch_axis:
             return
@@ -37,6 +36,8 @@ class InitialStateBatchAxis(Rule):
             f"{'sequence length' if axis != batch_axis else 'batch'}, not the batch size "
             f"{event.which} needs; read axis {batch_axis}",
             FixSpec(
-                "safe", f"Read the batch from axis {batch_axis}", ((axis_node, str(batch_axis)),)
+                Applicability.SAFE,
+                f"Read the batch from axis {batch_axis}",
+                ((axis_node, str(batch_axis)),),
             ),
         )

@@ -92,7 +92,8 @@ def test_parameter_default_false_is_still_configurable():
     assert [f.code for f in found] == ["BRN002"]
 
 
-def test_kwargs_make_settings_configurable():
+def test_a_setting_only_kwargs_may_hold_is_unknown_not_bidirectional():
+    # Issue 14: nothing in the code says bidirectional layers are expected.
     src = """
     from torch import nn
     def build(**kwargs):
@@ -100,8 +101,21 @@ def test_kwargs_make_settings_configurable():
         out, h = rnn(x)
         return h[-1]
     """
+    assert check_source(textwrap.dedent(src), "k.py") == []
+
+
+def test_kwargs_settings_with_evidence_of_two_directions():
+    src = """
+    from torch import nn
+    def build(**kwargs):
+        rnn = nn.GRU(8, 16, **kwargs)
+        out, h = rnn(x)
+        if rnn.bidirectional:
+            return h[-1]
+        return h[-1]
+    """
     found = check_source(textwrap.dedent(src), "k.py")
-    assert [f.code for f in found] == ["BRN002"]
+    assert [(f.code, f.location.row) for f in found] == [("BRN002", 7)]
     assert "when bidirectional=True" in found[0].message
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from birnn_lint.proof.matrix import prove_corrected, prove_flagged
-from birnn_lint.proof.spec_examples import FixSafety, RuleSpec, SpecError, load_rule_spec
+from birnn_lint.proof.spec_examples import RuleSpec, SpecError, load_rule_spec
 from birnn_lint.proof.truths import TRUTHS
 from birnn_lint.proof.variants import Config
 from birnn_lint.registry import check_rules
@@ -65,7 +65,7 @@ def test_catalogue_complete() -> None:
         except SpecError as error:
             problems.append(str(error))
             continue
-        if spec.fix_safety is not FixSafety(rule.fix_safety or "none"):
+        if spec.fix_safety != rule.fix_safety:
             problems.append(
                 f"{rule.code}: the spec says the fix is {spec.fix_safety}, "
                 f"the rule says {rule.fix_safety}"

@@ -1,0 +1,291 @@
+"""Calls: constructors and calls of recurrent layers, torch functions, tensor methods,
+and calls of the file's own functions and methods, which are interpreted in the
+caller's context (call-site sensitive, bounded in depth, memoised per call site and
+abstract arguments)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import libcst as cst
+
+from birnn_lint import layout as lay
+from birnn_lint.analysis import events as ev
+from birnn_lint.analysis.env import Status, merge_values
+from birnn_lint.analysis.layers import literal
+from birnn_lint.analysis.sizes import arg as _arg
+from birnn_lint.analysis.sizes import dim_symbol
+from birnn_lint.analysis.statements import Statements
+from birnn_lint.analysis.tensor_ops import NEW_TENSOR_METHODS, TRANSPARENT_METHODS
+from birnn_lint.analysis.values import (
+    OUTPUT,
+    STATE_C,
+    STATE_H,
+    UNKNOWN,
+    LayerInfo,
+    LayerKind,
+    LayerRef,
+    NewTensor,
+    Opaque,
+    PackedValue,
+    ShapeValue,
+    SizeValue,
+    Tensor,
+    TupleTag,
+    TupleValue,
+    Value,
+)
+from birnn_lint.layout import Size
+
+# How deep the analysis follows calls of the file's own functions.
+MAX_CALL_DEPTH = 3
+
+
+class Calls(Statements):
+    def call(self, node: cst.Call) -> Value:
+        func = node.func
+        qname = self.file.qualified(func)
+        if qname in self.file.layer_classes:
+            layer = self.file.layer_for_call(node, self.scope_node)
+            for arg in node.args:
+                self.use(self.expr(arg.value))
+            return LayerRef(layer) if layer is not None else UNKNOWN
+        if isinstance(func, cst.Attribute):
+            key = self.key(func)
+            bound = self.env.values.get(key) if key is not None else None
+            if bound is None and key is not None:
+                bound = self.file.class_value(self.scope_node, key)
+            if isinstance(bound, LayerRef):  # self.encoder(x)
+                return self.layer_call(node, bound.layer)
+            receiver = self.expr(func.value) if qname is None else UNKNOWN
+            method = func.attr.value
+            if isinstance(receiver, Tensor):
+                return self.tensor_method(node, func.value, receiver, method)
+            if isinstance(receiver, LayerRef) and method == "forward":
+                return self.layer_call(node, receiver.layer)
+            if method in NEW_TENSOR_METHODS and qname is None:
+                return self.new_tensor(node, NEW_TENSOR_METHODS[method], node.args)
+            if isinstance(receiver, NewTensor) and method in TRANSPARENT_METHODS:
+                for arg in node.args:  # torch.zeros(...).to(device)
+                    self.use(self.expr(arg.value))
+                return receiver
+            if self.key(func.value) == "self":
+                callee = self.file.method(self.scope_node, method)
+                if callee is not None:
+                    return self.call_function(node, callee, method=True)
+            if method in ("size", "dim") and isinstance(receiver, (Opaque, NewTensor)):
+                return self.size_call(node, _object(receiver))
+            if qname is None:
+                self.use(receiver)
+        elif isinstance(func, cst.Name) and qname is None:
+            target = self.env.values.get(func.value)
+            if isinstance(target, LayerRef):
+                return self.layer_call(node, target.layer)
+            if target is None:
+                callee = self.file.module_function(func.value)
+                if callee is not None:
+                    return self.call_function(node, callee, method=False)
+        if qname is not None:
+            handled = self.torch_function(node, qname)
+            if handled is not None:
+                return handled
+        for arg in node.args:
+            self.use(self.expr(arg.value))
+        return UNKNOWN
+
+    def size_call(self, node: cst.Call, receiver: Opaque | None) -> Value:
+        func = node.func
+        assert isinstance(func, cst.Attribute)
+        if func.attr.value == "dim" or len(node.args) > 1 or receiver is None:
+            return UNKNOWN
+        if not node.args:
+            return ShapeValue(tuple(Size.of(dim_symbol(receiver, k)) for k in range(3)))
+        ok, k = literal(node.args[0].value)
+        if ok and isinstance(k, int) and k in (0, 1, 2):
+            return SizeValue(self.normalize(Size.of(dim_symbol(receiver, k))), node)
+        return UNKNOWN
+
+    # ------------------------------------------------------------------ own functions
+
+    def call_function(self, node: cst.Call, callee: cst.FunctionDef, method: bool) -> Value:
+        """Interpret `callee` with the values this call passes, in this call's context."""
+        args = [(a, self.expr(a.value)) for a in node.args]
+        if self.context.depth >= MAX_CALL_DEPTH or callee in self.stack:
+            for _, value in args:
+                self.use(value)
+            return UNKNOWN
+        self.file.called.add(callee)
+        key = self.file.summary_key(node, callee, [v for _, v in args], self.env)
+        cached = self.file.summaries.get(key) if key is not None else None
+        statuses: dict[int, Status]
+        if cached is not None:
+            value, statuses, aliases = cached
+        else:
+            value, statuses, aliases = self.interpret_callee(node, callee, method, args)
+            if key is not None:
+                self.file.summaries[key] = (value, statuses, aliases)
+        for ident, status in statuses.items():
+            self.env.set_status(ident, status)
+        self.env.dim_alias.update(aliases)
+        return value
+
+    def interpret_callee(
+        self,
+        node: cst.Call,
+        callee: cst.FunctionDef,
+        method: bool,
+        args: list[tuple[cst.Arg, Value]],
+    ) -> tuple[Value, dict[int, Status], dict[str, str]]:
+        caller = (
+            self.scope_node.name.value
+            if isinstance(self.scope_node, cst.FunctionDef)
+            else ("<module>")
+        )
+        context = self.context.enter(node, caller, callee.name.value)
+        env = self.file.method_env(callee)
+        env.pending = dict(self.env.pending)
+        env.dim_alias = dict(self.env.dim_alias)
+        inner = type(self)(self.file, callee, env, context, self.stack + (callee,))
+        escaped = inner.bind_parameters(callee, args, method)
+        for value in escaped:
+            self.use(value)
+        inner.run_body()
+        exit_env = inner.exit_env()
+        returned: Value = UNKNOWN
+        if inner.return_values:
+            returned = inner.return_values[0]
+            for other in inner.return_values[1:]:
+                returned = merge_values(returned, other)
+            if returned is UNKNOWN:
+                saved, inner.env = inner.env, exit_env
+                for value in inner.return_values:
+                    inner.use(value)
+                exit_env, inner.env = inner.env, saved
+        return returned, dict(exit_env.pending), dict(exit_env.dim_alias)
+
+    def bind_parameters(
+        self, callee: cst.FunctionDef, args: list[tuple[cst.Arg, Value]], method: bool
+    ) -> list[Value]:
+        """Bind the callee's parameters to the arguments; returns the values that could
+        not be matched to a parameter (they escape)."""
+        params = callee.params
+        positional = list(params.posonly_params) + list(params.params)
+        if method and positional:
+            positional = positional[1:]
+        by_name = {p.name.value: p for p in positional + list(params.kwonly_params)}
+        given: dict[str, Value] = {}
+        escaped: list[Value] = []
+        position = 0
+        for arg, value in args:
+            if arg.star:
+                escaped.append(value)
+                position = len(positional)  # what follows a splat cannot be placed
+                continue
+            if arg.keyword is not None:
+                if arg.keyword.value in by_name:
+                    given[arg.keyword.value] = value
+                else:
+                    escaped.append(value)
+                continue
+            if position < len(positional):
+                given[positional[position].name.value] = value
+            else:
+                escaped.append(value)
+            position += 1
+        for name, param in by_name.items():
+            if name in given:
+                self.env.assign(name, given[name])
+            elif param.default is not None:
+                ok, default = literal(param.default)
+                if ok and isinstance(default, int) and not isinstance(default, bool):
+                    self.env.assign(name, SizeValue(Size(default), param.default))
+                else:
+                    self.env.assign(name, UNKNOWN)
+            else:
+                self.env.assign(name, UNKNOWN)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.env.assign(star.name.value, UNKNOWN)
+        return escaped
+
+    # ------------------------------------------------------------------ layer calls
+
+    def layer_call(self, node: cst.Call, layer: LayerInfo) -> Value:
+        directions = self.directions_of(layer)
+        inp = _arg(node.args, 0, "input")
+        hx = _arg(node.args, 1, "hx")
+        inp_value = self.expr(inp.value) if inp is not None else UNKNOWN
+        hx_value = self.expr(hx.value) if hx is not None else None
+        input_obj = _object(inp_value)
+        batch_first = layer.is_batch_first()
+        if input_obj is not None and batch_first is not None:
+            batch_axis = 0 if batch_first else 1
+            self.env.dim_alias[dim_symbol(input_obj, batch_axis)] = "B"
+            self.env.dim_alias[dim_symbol(input_obj, 1 - batch_axis)] = "T"
+        if hx_value is not None:
+            self.initial_states(node, layer, directions, hx_value, inp, input_obj)
+        hidden = layer.state_hidden
+        state_h = Tensor(
+            layer,
+            STATE_H,
+            lay.state_layout(layer.layers_size, directions, hidden, layer.ident),
+            directions,
+        )
+        state: Value = state_h
+        if layer.kind is LayerKind.LSTM:
+            state_c = Tensor(
+                layer,
+                STATE_C,
+                lay.state_layout(layer.layers_size, directions, layer.hidden, layer.ident),
+                directions,
+            )
+            state = TupleValue((state_h, state_c), TupleTag.LSTM_STATE, layer)
+        output: Value
+        if isinstance(inp_value, PackedValue):
+            output = PackedValue(layer, directions)
+        elif batch_first is None:
+            output = UNKNOWN
+        else:
+            output = Tensor(
+                layer,
+                OUTPUT,
+                lay.output_layout(directions, hidden, batch_first, layer.ident),
+                directions,
+            )
+        return TupleValue((output, state), TupleTag.RESULT, layer)
+
+    def initial_states(
+        self,
+        node: cst.Call,
+        layer: LayerInfo,
+        directions: int,
+        hx_value: Value,
+        inp: cst.Arg | None,
+        input_obj: Opaque | None,
+    ) -> None:
+        states = hx_value.items if isinstance(hx_value, TupleValue) else (hx_value,)
+        input_name = (
+            inp.value.value if inp is not None and isinstance(inp.value, cst.Name) else None
+        )
+        for which, state in zip(("h_0", "c_0"), states, strict=False):
+            if not isinstance(state, NewTensor):
+                self.use(state)
+                continue
+            # The input's axes are known now: re-read sizes such as x.size(0).
+            sizes = tuple(
+                self.for_layer(self.normalize(z), layer, directions) if z is not None else None
+                for z in state.sizes
+            )
+            event = ev.InitialStateEvent(
+                node, layer, directions, replace(state, sizes=sizes), which, input_obj, input_name
+            )
+            self.file.emit(event, self)
+
+
+def _object(value: Value) -> Opaque | None:
+    """The identity of an object whose sizes may be read."""
+    if isinstance(value, Opaque):
+        return value
+    if isinstance(value, NewTensor):
+        return value.obj
+    return None

@@ -1,0 +1,186 @@
+"""Branch conditions the interpreter understands: a test of a layer's own direction
+setting, and `isinstance(state, tuple)`.
+
+A test is a direction guard only through what carries the layer's setting: the
+expression passed as `bidirectional=` (or an attribute assigned from it), a direction
+count computed from it, or `rnn.bidirectional` of a known layer. A name that merely
+looks like a direction flag (`bidir_attention`) is not one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from birnn_lint import layout as lay
+from birnn_lint.analysis.layers import code, literal
+from birnn_lint.analysis.tensor_ops import TensorOps
+from birnn_lint.analysis.values import (
+    UNKNOWN,
+    DirectionCount,
+    LayerInfo,
+    LayerRef,
+    Tensor,
+    TupleValue,
+    Value,
+)
+
+
+@dataclass(frozen=True)
+class TupleGuard:
+    """`isinstance(key, tuple)`: positive when the test holds for a tuple."""
+
+    key: str
+    positive: bool
+
+
+@dataclass(frozen=True)
+class DirectionGuard:
+    """The test holds exactly when these layers are bidirectional (or, when not
+    `positive`, exactly when they are not)."""
+
+    layers: tuple[LayerInfo, ...]
+    positive: bool
+
+
+Guard = TupleGuard | DirectionGuard
+
+
+def _comparison_sense(op: cst.BaseCompOp, value: object) -> bool | None:
+    """For `count OP value` / `flag OP value`: True when the comparison holds exactly for a
+    bidirectional layer, False when exactly for a unidirectional one, None otherwise."""
+    two, one = value in (2, True), value in (1, False)
+    if isinstance(op, (cst.Equal, cst.Is)):
+        return True if two else False if one else None
+    if isinstance(op, (cst.NotEqual, cst.IsNot)):
+        return False if two else True if one else None
+    if isinstance(op, cst.GreaterThan) and value == 1:
+        return True
+    if isinstance(op, cst.GreaterThanEqual) and value == 2:
+        return True
+    if isinstance(op, cst.LessThan) and value == 2:
+        return False
+    if isinstance(op, cst.LessThanEqual) and value == 1:
+        return False
+    return None
+
+
+class Guards(TensorOps):
+    def guard(self, test: cst.BaseExpression) -> Guard | None:
+        positive = True
+        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            positive = not positive
+            test = test.expression
+        if (
+            isinstance(test, cst.Call)
+            and isinstance(test.func, cst.Name)
+            and test.func.value == "isinstance"
+            and len(test.args) == 2
+            and code(test.args[1].value) in ("tuple", "(tuple, list)", "(list, tuple)")
+        ):
+            key = self.key(test.args[0].value)
+            return TupleGuard(key, positive) if key is not None else None
+        if isinstance(test, cst.Comparison):
+            if len(test.comparisons) != 1:
+                return None
+            comp = test.comparisons[0]
+            ok, value = literal(comp.comparator)
+            sense = _comparison_sense(comp.operator, value) if ok else None
+            if sense is None:
+                return None
+            layers = self.direction_subject(test.left, counts=True)
+            return DirectionGuard(layers, positive == sense) if layers else None
+        layers = self.direction_subject(test, counts=False)
+        return DirectionGuard(layers, positive) if layers else None
+
+    def direction_subject(self, subject: cst.BaseExpression, counts: bool) -> tuple[LayerInfo, ...]:
+        """The layers whose direction setting `subject` is (or, with `counts`, whose
+        direction count it may also be)."""
+        value = self.quiet(subject)
+        if counts and isinstance(value, DirectionCount):
+            return value.layers
+        if isinstance(subject, cst.Attribute) and subject.attr.value == "bidirectional":
+            owner = self.quiet(subject.value)
+            if isinstance(owner, LayerRef):
+                return (owner.layer,)
+        key = self.key(subject)
+        if key is None:
+            return ()
+        return tuple(
+            layer
+            for layer in self.file.layers
+            if self.file.carries(layer.bidirectional, key, self.scope_node, layer)
+        )
+
+    def quiet(self, node: cst.BaseExpression) -> Value | None:
+        """A name's or attribute's value, evaluated without events."""
+        key = self.key(node)
+        if key is None:
+            return None
+        if key in self.env.values:
+            return self.env.values[key]
+        return self.file.class_value(self.scope_node, key)
+
+    def apply_guard(self, guard: Guard, branch: bool) -> None:
+        holds = guard.positive == branch
+        if isinstance(guard, TupleGuard):
+            if not holds and isinstance(self.env.values.get(guard.key), TupleValue):
+                self.env.assign(guard.key, UNKNOWN)
+            return
+        directions = 2 if holds else 1
+        for layer in guard.layers:
+            # A branch on the layer's own direction is evidence that it may be
+            # bidirectional, even where its setting is only `**kwargs`.
+            if not holds or layer.may_be_bidirectional() or layer.bidirectional.configurable:
+                self.env.directions[layer.ident] = directions
+        for name, value in list(self.env.values.items()):
+            self.env.values[name] = self.specialize(value, guard.layers, directions)
+
+    def specialize(self, value: Value, layers: tuple[LayerInfo, ...], directions: int) -> Value:
+        if isinstance(value, Tensor) and value.layer in layers:
+            new = lay.substitute_directions(value.layout, value.layer.ident, directions)
+            out = value.derive(new)
+            return Tensor(
+                out.layer, out.role, out.layout, directions, out.padded, out.lengths, out.pending
+            )
+        if isinstance(value, TupleValue):
+            return TupleValue(
+                tuple(self.specialize(v, layers, directions) for v in value.items),
+                value.tag,
+                value.layer,
+            )
+        return value
+
+    def directions_of(self, layer: LayerInfo) -> int:
+        if layer.ident in self.env.directions:
+            return self.env.directions[layer.ident]
+        return 2 if layer.may_be_bidirectional() else 1
+
+    def direction_count(self, node: cst.BaseExpression) -> DirectionCount | None:
+        """`2 if bidirectional else 1`, `int(bidirectional) + 1`, `bidirectional + 1`."""
+        if isinstance(node, cst.IfExp):
+            guard = self.guard(node.test)
+            if not isinstance(guard, DirectionGuard):
+                return None
+            a, b = literal(node.body), literal(node.orelse)
+            if (a, b) == ((True, 2), (True, 1)) and guard.positive:
+                return DirectionCount(guard.layers)
+            if (a, b) == ((True, 1), (True, 2)) and not guard.positive:
+                return DirectionCount(guard.layers)
+            return None
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            for one, flag in ((node.left, node.right), (node.right, node.left)):
+                if literal(one) != (True, 1):
+                    continue
+                if (
+                    isinstance(flag, cst.Call)
+                    and isinstance(flag.func, cst.Name)
+                    and flag.func.value == "int"
+                    and len(flag.args) == 1
+                ):
+                    flag = flag.args[0].value
+                layers = self.direction_subject(flag, counts=False)
+                if layers:
+                    return DirectionCount(layers)
+        return None

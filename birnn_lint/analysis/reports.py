@@ -1,0 +1,142 @@
+"""Dispatching events to the rules and keeping what they report, by call context.
+
+A rule that raises is switched off for the rest of the file and reported as BRN902; the
+other rules' findings are kept. A report is kept per (code, node, context); at the end
+the contexts of one node are merged into one report, and a fix that would be wrong in a
+context where the rule saw the same code and found nothing wrong is offered as unsafe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from birnn_lint.analysis import events as ev
+from birnn_lint.analysis.context import ROOT, CallContext
+from birnn_lint.analysis.contract import CheckRule
+from birnn_lint.analysis.env import Env, Status
+
+if TYPE_CHECKING:
+    from birnn_lint.analysis.base import InterpreterBase
+
+
+@dataclass(frozen=True)
+class Recorded:
+    report: ev.Report
+    context: CallContext
+    # The code the event was about: contexts are compared per (rule, subject).
+    subject: cst.CSTNode
+
+
+@dataclass(frozen=True)
+class RuleFailure:
+    code: str
+    line_node: cst.CSTNode
+    error: BaseException
+
+
+class Recorder:
+    def __init__(self, rules: list[CheckRule], context: ev.RuleContext) -> None:
+        self.rules = rules
+        self.context = context
+        self._handlers = [(rule, rule.handled_events()) for rule in rules]
+        self.failures: list[RuleFailure] = []
+        self._off: set[str] = set()
+        self.reported: list[Recorded] = []
+        # Held-back reports by ident, with what makes them right.
+        self._waiting: dict[int, tuple[Recorded, frozenset[ev.Wait]]] = {}
+        self._waiting_ids: dict[tuple[str, cst.CSTNode, CallContext], int] = {}
+        self._examined: dict[tuple[str, cst.CSTNode], set[CallContext]] = {}
+        self._fired: dict[tuple[str, cst.CSTNode], set[CallContext]] = {}
+        # Held-back reports that left a root body through its return value, by function:
+        # its callers decide them, if the file has any.
+        self.returned_pending: dict[cst.CSTNode, set[int]] = {}
+        self.called: set[cst.CSTNode] = set()
+
+    def record(
+        self,
+        event: ev.Event,
+        context: CallContext,
+        statement: cst.CSTNode,
+        interp: InterpreterBase,
+    ) -> list[int]:
+        """Hand `event` to the rules; return the idents of the reports that wait."""
+        subject = ev.subject_node(event)
+        waiting: list[int] = []
+        for rule, kinds in self._handlers:
+            if rule.code in self._off or not isinstance(event, kinds):
+                continue
+            self._examined.setdefault((rule.code, subject), set()).add(context)
+            before = len(self.context.reports)
+            self.context.at = subject
+            try:
+                rule.handler(event)(event, self.context)
+            except Exception as error:  # noqa: BLE001 - one rule's bug must not cost the rest
+                del self.context.reports[before:]
+                self._off.add(rule.code)
+                self.failures.append(RuleFailure(rule.code, subject, error))
+                continue
+            new = self.context.reports[before:]
+            del self.context.reports[before:]
+            for report, wait in new:
+                if report.fix is not None and report.fix.needs_torch:
+                    fix = replace(report.fix, torch_import=self.context.torch_import())
+                    report = replace(report, fix=fix)
+                self._fired.setdefault((rule.code, subject), set()).add(context)
+                recorded = Recorded(replace(report, statement=statement), context, subject)
+                if not wait:
+                    self.reported.append(recorded)
+                    continue
+                key = (report.code, report.node, context)
+                ident = self._waiting_ids.setdefault(key, len(self._waiting_ids) + 1)
+                self._waiting[ident] = (recorded, wait)
+                waiting.append(ident)
+        return waiting
+
+    def waits_for(self, ident: int) -> frozenset[ev.Wait]:
+        """What makes the held-back report `ident` right."""
+        found = self._waiting.get(ident)
+        return found[1] if found is not None else frozenset()
+
+    def settle(self, env: Env, keep: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+        """At the end of a root body: held-back reports not made right on every path are
+        reported, except those in `keep` (decided elsewhere)."""
+        for ident, status in env.pending.items():
+            if ident in keep or status is Status.CANCELLED or ident not in self._waiting:
+                continue
+            self.reported.append(self._waiting[ident][0])
+
+    # ---------------------------------------------------------------- the result
+
+    def merged(self) -> list[ev.Report]:
+        """One report per (code, node): the contexts' messages merged, the fix downgraded
+        where it would be wrong in another context."""
+        groups: dict[tuple[str, cst.CSTNode], list[Recorded]] = {}
+        for recorded in self.reported:
+            groups.setdefault((recorded.report.code, recorded.report.node), []).append(recorded)
+        out: list[ev.Report] = []
+        for (code, _), records in groups.items():
+            contexts = {r.context for r in records}
+            first = next((r for r in records if r.context == ROOT), records[0])
+            report = first.report
+            if first.context != ROOT:
+                others = sorted(
+                    {r.context.describe() for r in records} - {first.context.describe()}
+                )
+                where = first.context.describe() + "".join(f"; also {o}" for o in others)
+                report = replace(report, message=f"{report.message} ({where})")
+            examined = self._examined.get((code, first.subject), set())
+            fired = self._fired.get((code, first.subject), set()) | contexts
+            fix = report.fix
+            if fix is not None and fix.applicability is ev.Applicability.SAFE and examined - fired:
+                fix = replace(
+                    fix,
+                    applicability=ev.Applicability.UNSAFE,
+                    message=f"{fix.message} (unsafe: the same code is also reached where it "
+                    "is right)",
+                )
+                report = replace(report, fix=fix)
+            out.append(report)
+        return out
