@@ -44,6 +44,10 @@ _FORMAT = 1
 # same tick would leave every stat field but the content unchanged.
 _RACY_SECONDS = 2.0
 
+# Unreferenced entries kept before pruning: files checked while still changing (not
+# indexed yet) and other runs' files reuse them.
+_SPARE_ENTRIES = 256
+
 # (size, mtime_ns, ctime_ns, inode, device)
 StatSignature = tuple[int, int, int, int, int]
 
@@ -103,6 +107,10 @@ def _finding_to_data(finding: Finding) -> dict[str, Any]:
         }
     if finding.statement is not None:
         data["statement"] = [_pos(finding.statement[0]), _pos(finding.statement[1])]
+    if finding.cell is not None:
+        data["cell"] = finding.cell
+    if finding.file_span is not None:
+        data["file_span"] = [_pos(finding.file_span[0]), _pos(finding.file_span[1])]
     return data
 
 
@@ -129,6 +137,13 @@ def _finding_from_data(data: dict[str, Any], filename: str) -> Finding:
     if data.get("statement") is not None:
         start, end = data["statement"]
         statement = (_position(start), _position(end))
+    file_span = None
+    if data.get("file_span") is not None:
+        start, end = data["file_span"]
+        file_span = (_position(start), _position(end))
+    cell = data.get("cell")
+    if cell is not None and not isinstance(cell, int):
+        raise TypeError("cell")
     return Finding(
         code=str(data["code"]),
         message=str(data["message"]),
@@ -138,6 +153,8 @@ def _finding_from_data(data: dict[str, Any], filename: str) -> Finding:
         fix=fix,
         name=str(data["name"]),
         statement=statement,
+        cell=cell,
+        file_span=file_span,
     )
 
 
@@ -238,21 +255,46 @@ class Cache:
         files = data.get("files")
         return files if isinstance(files, dict) else {}
 
-    def save_index(self, updates: dict[str, list[Any]]) -> None:
+    def save_index(self, updates: dict[str, list[Any]], present: Iterable[str] = ()) -> None:
         """Merge `updates` into the index on disk (re-read now, so that entries written by
-        a concurrent run are kept unless this run saw newer ones)."""
-        if not updates:
-            return
+        a concurrent run are kept unless this run saw newer ones), and prune it: paths
+        that no longer exist leave the index (`present`: paths this run saw, not stat'ed
+        again), and entries no index path refers to are removed once they outnumber the
+        referenced ones, so the cache stays bounded on a project whose files come and go.
+        """
         import json
 
         files = self.load_index()
+        known = set(present) | set(updates)
+        gone = [path for path in files if path not in known and not os.path.lexists(path)]
+        if not updates and not gone:
+            return
+        for path in gone:
+            del files[path]
         files.update(updates)
         data = json.dumps({"format": _FORMAT, "files": files}, separators=(",", ":"))
         try:
             self._prepare()
             _write_atomic(self._index_path, data.encode())
         except OSError:
-            pass
+            return
+        self._prune_entries(files)
+
+    def _prune_entries(self, files: dict[str, list[Any]]) -> None:
+        referenced = {entry[5] for entry in files.values() if isinstance(entry, list)}
+        try:
+            with os.scandir(self.entries) as listing:
+                names = [entry.name for entry in listing]
+        except OSError:
+            return
+        if len(names) <= 2 * len(referenced) + _SPARE_ENTRIES:
+            return
+        for name in names:
+            if name.endswith(".json") and name[: -len(".json")] not in referenced:
+                try:
+                    os.unlink(self.entries / name)
+                except OSError:
+                    pass  # removed by a concurrent run, or not ours to remove
 
 
 def index_hit(entry: Any, result: os.stat_result) -> tuple[str, bool] | None:

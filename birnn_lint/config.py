@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -88,14 +88,25 @@ def parse_selectors(values: Sequence[str], where: str) -> tuple[str, ...]:
     """Validated selectors; ConfigError naming `where` for an unknown one."""
     out = []
     for value in values:
-        selector = value.strip()
+        # Codes are case-insensitive, as `birnn-lint rule brn002` is.
+        selector = value.strip().upper()
         if not selector:
             continue
         if not valid_selector(selector):
-            hint = _suggest(selector, sorted(known_codes()), normalise=str.upper)
-            raise ConfigError(f"unknown rule code or prefix {selector!r} in {where}{hint}")
+            hint = _suggest_selector(selector)
+            raise ConfigError(f"unknown rule code or prefix {value.strip()!r} in {where}{hint}")
         out.append(selector)
     return tuple(out)
+
+
+def _suggest_selector(selector: str) -> str:
+    """For a code with a typo in its digits (`BRN0x`), the longest valid prefix of it
+    (`BRN0`) rather than whatever code is closest as a string (BRN903)."""
+    for end in range(len(selector) - 1, 2, -1):
+        prefix = selector[:end]
+        if valid_selector(prefix):
+            return f" (did you mean {prefix!r}?)"
+    return _suggest(selector, sorted(known_codes()), normalise=str.upper)
 
 
 def _suggest(word: str, choices: Sequence[str], normalise: Callable[[str], str] = str) -> str:
@@ -220,7 +231,7 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot parse {path}: {error}") from None
 
 
-def _our_table(document: Mapping[str, Any], path: Path, top_level: bool) -> dict | None:
+def _our_table(document: Mapping[str, Any], path: Path, top_level: bool) -> dict[str, Any] | None:
     """The `[tool.birnn-lint]` table; in a file that is not a pyproject.toml, the top
     level is the table when there is no `[tool.birnn-lint]` (like ruff.toml)."""
     tool = document.get("tool")
@@ -228,7 +239,14 @@ def _our_table(document: Mapping[str, Any], path: Path, top_level: bool) -> dict
         table = tool[TABLE]
         if not isinstance(table, dict):
             raise ConfigError(f"[tool.{TABLE}] in {path} must be a table")
-        return table
+        if top_level:
+            stray = sorted(key for key in document if key != "tool")
+            if stray:
+                raise ConfigError(
+                    f"{path} has both [tool.{TABLE}] and top-level settings ({', '.join(stray)}): "
+                    f"keep one"
+                )
+        return dict(table)
     if top_level:
         return {key: value for key, value in document.items() if key != "tool"}
     return None
@@ -239,42 +257,80 @@ class LoadedConfig:
     path: Path | None  # the file the settings came from (None: defaults)
     root: Path  # the project root: relative globs and the cache live here
     options: Options
+    # Whether configuration files in subfolders apply below them (not with --config
+    # or --isolated, as in ruff).
+    hierarchical: bool = True
 
 
-def find_pyproject(start: Path) -> tuple[Path | None, Path | None]:
-    """(nearest pyproject.toml with a [tool.birnn-lint] table, nearest pyproject.toml)
-    searching upward from `start`."""
-    nearest: Path | None = None
+# The files a folder may hold settings in, in the order they are looked for.
+CONFIG_FILE = "birnn-lint.toml"
+PYPROJECT = "pyproject.toml"
+
+
+def config_in_folder(folder: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The folder's configuration file and its table: `birnn-lint.toml` (settings at
+    the top level, or under [tool.birnn-lint]), else a `pyproject.toml` that has a
+    [tool.birnn-lint] table."""
+    dedicated = folder / CONFIG_FILE
+    if os.path.isfile(dedicated):  # never raises (a folder we may not enter)
+        table = _our_table(_load_toml(dedicated), dedicated, top_level=True)
+        return dedicated, table or {}
+    pyproject = folder / PYPROJECT
+    if os.path.isfile(pyproject):
+        table = _our_table(_load_toml(pyproject), pyproject, top_level=False)
+        if table is not None:
+            return pyproject, table
+    return None
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest configuration file in `start` or a folder above it."""
     for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if os.path.isfile(candidate):  # never raises (a folder we may not enter)
-            if nearest is None:
-                nearest = candidate
-            document = _load_toml(candidate)
-            if _our_table(document, candidate, top_level=False) is not None:
-                return candidate, nearest
-    return None, nearest
+        found = config_in_folder(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def _project_root(start: Path) -> Path:
+    """Without a configuration file: the folder of the nearest pyproject.toml, else
+    `start`."""
+    for folder in (start, *start.parents):
+        if os.path.isfile(folder / PYPROJECT):
+            return folder
+    return start
 
 
 def load_config(cwd: Path, config: Path | None, isolated: bool) -> LoadedConfig:
+    """The settings for the working folder. With `--config FILE` the file's settings
+    apply to every file and the project root stays the working folder, as in ruff: the
+    file only says what the settings are, not where the project is."""
     cwd = Path(os.path.abspath(cwd))
     if isolated:
         if config is not None:
             raise ConfigError("--config and --isolated cannot be used together")
-        return LoadedConfig(None, cwd, Options())
+        return LoadedConfig(None, cwd, Options(), hierarchical=False)
     if config is not None:
         path = Path(os.path.abspath(config))
         if not os.path.isfile(path):
             raise ConfigError(f"--config {config}: no such file")
         document = _load_toml(path)
-        table = _our_table(document, path, top_level=path.name != "pyproject.toml")
-        return LoadedConfig(path, path.parent, options_from_table(table or {}, path))
-    found, nearest = find_pyproject(cwd)
+        table = _our_table(document, path, top_level=path.name != PYPROJECT)
+        if table is None:
+            raise ConfigError(f"--config {config}: it has no [tool.{TABLE}] table")
+        if not table:
+            raise ConfigError(f"--config {config}: it holds no birnn-lint settings")
+        return LoadedConfig(path, cwd, options_from_table(table, path), hierarchical=False)
+    found = find_config(cwd)
     if found is None:
-        return LoadedConfig(None, nearest.parent if nearest else cwd, Options())
-    document = _load_toml(found)
-    table = _our_table(document, found, top_level=False) or {}
-    return LoadedConfig(found, found.parent, options_from_table(table, found))
+        return LoadedConfig(None, _project_root(cwd), Options())
+    path, table = found
+    return LoadedConfig(path, path.parent, options_from_table(table, path))
+
+
+def load_folder_config(path: Path, table: Mapping[str, Any]) -> LoadedConfig:
+    """A subfolder's configuration: its folder is the root its globs are read from."""
+    return LoadedConfig(path, path.parent, options_from_table(table, path))
 
 
 # --- the resolved settings ------------------------------------------------------------------
@@ -319,7 +375,8 @@ class Settings:
     force_exclude: bool
     _cache: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
-    def discovery_options(self) -> DiscoveryOptions:
+    @cached_property
+    def _discovery_options(self) -> DiscoveryOptions:
         return DiscoveryOptions(
             root=self.root,
             exclude=self.exclude,
@@ -327,6 +384,9 @@ class Settings:
             respect_gitignore=self.respect_gitignore,
             force_exclude=self.force_exclude,
         )
+
+    def discovery_options(self) -> DiscoveryOptions:
+        return self._discovery_options
 
     def ignored_selectors(self, path: Path) -> tuple[str, ...]:
         """The `per-file-ignores` selectors that apply to `path`."""
@@ -337,7 +397,7 @@ class Settings:
             cached = tuple(
                 selector
                 for glob, selectors in self.per_file_ignores
-                if glob.matches(absolute, self.root)
+                if glob.covers(absolute, self.root)
                 for selector in selectors
             )
             self._cache[key] = cached

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from birnn_lint.findings import Finding, Position
 from birnn_lint.registry import (
@@ -20,6 +21,8 @@ from birnn_lint.registry import (
 MAX_SOURCE_CHARS = 2_000_000
 MAX_NODES = 100_000
 MAX_DEPTH = 500
+# Rows count "\r\n", "\r" and "\n" as line breaks, as the tokenizer does.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 DUMMY_NAME = "<birnn-lint>"  # compile() re-reads the named file for error columns
 
 
@@ -40,8 +43,22 @@ def syntax_error_finding(filename: str, message: str, row: int = 1, column: int 
     return _diagnostic(SyntaxErrorDiagnostic, filename, message, row, column)
 
 
-def unreadable_finding(filename: str, message: str) -> Finding:
-    return _diagnostic(UnreadableFileDiagnostic, filename, message)
+def unreadable_finding(filename: str, message: str, row: int = 1, column: int = 1) -> Finding:
+    return _diagnostic(UnreadableFileDiagnostic, filename, message, row, column)
+
+
+def null_byte_finding(source: str, filename: str) -> Finding | None:
+    """BRN900 at the first null byte, which CPython refuses (libcst does not)."""
+    offset = source.find("\0")
+    if offset < 0:
+        return None
+    row, line_start = 1, 0
+    for match in _LINE_BREAK.finditer(source, 0, offset):
+        row, line_start = row + 1, match.end()
+    column = offset - line_start + 1
+    return syntax_error_finding(
+        filename, "syntax error: source code string cannot contain null bytes", row, column
+    )
 
 
 def too_complex_finding(filename: str, what: str) -> Finding:

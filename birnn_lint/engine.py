@@ -18,6 +18,7 @@ from birnn_lint.diagnostics import (
     cpython_error_finding,
     cpython_syntax_error,
     internal_error_finding,
+    null_byte_finding,
     syntax_error_finding,
     too_complex_finding,
     unreadable_finding,
@@ -54,6 +55,9 @@ def check_source(
         return []
     if len(source) > MAX_SOURCE_CHARS:
         return [too_complex_finding(filename, f"{len(source):,} characters")]
+    null_byte = null_byte_finding(source, filename)
+    if null_byte is not None:
+        return [null_byte]
     try:
         tree = ast.parse(source, DUMMY_NAME)
     except SyntaxError as error:
@@ -93,7 +97,7 @@ def _max_brackets(source: str) -> int:
     return deepest
 
 
-_LAYER_NAMES = frozenset({"RNN", "GRU", "LSTM"})
+_LAYER_NAMES = frozenset({"RNN", "GRU", "LSTM", "RNNBase"})
 
 
 def _survey(tree: ast.AST) -> tuple[int, int, bool]:
@@ -110,19 +114,27 @@ def _survey(tree: ast.AST) -> tuple[int, int, bool]:
 
 def constructs_a_layer(tree: ast.AST) -> bool:
     """Second, still exact, pre-selection on the built-in parser's tree: a file can only
-    have findings if it calls something named RNN, GRU or LSTM (or an alias imported
-    `as` another name). Most files that merely mention LSTM stop here, before libcst
-    and its qualified-name analysis, which cost far more."""
+    have findings if it names RNN, GRU, LSTM or RNNBase (called, or as a class value
+    chosen at run time, or an alias imported `as` another name). Most files that merely
+    mention LSTM in text stop here, before libcst and its qualified-name analysis."""
     names = set(_LAYER_NAMES)
-    calls = []
+    type_tests: set[int] = set()  # `isinstance(m, nn.LSTM)` builds nothing
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             names.update(a.asname for a in node.names if a.asname and a.name in _LAYER_NAMES)
-        elif isinstance(node, ast.Call):
-            calls.append(node.func)
-    for func in calls:
-        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-        if last in names:
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("isinstance", "issubclass")
+            and len(node.args) == 2
+        ):
+            type_tests.update(id(n) for n in ast.walk(node.args[1]))
+    for node in ast.walk(tree):
+        if id(node) in type_tests:
+            continue
+        if isinstance(node, ast.Attribute) and node.attr in names:
+            return True
+        if isinstance(node, ast.Name) and node.id in names:
             return True
     return False
 

@@ -63,9 +63,34 @@ class Finding:
     name: str = ""
     # Where the finding's statement starts and ends: fix edits lie inside it.
     statement: tuple[Position, Position] | None = field(default=None, compare=False)
+    # In a notebook: the 1-based index of the cell in the notebook's cell list (markdown
+    # cells counted), rows and columns then being within the cell; None in a .py file.
+    cell: int | None = None
+    # In a notebook: where the finding is in the .ipynb file's JSON text (line, column),
+    # for the formats that can only point at a file's lines.
+    file_span: tuple[Position, Position] | None = field(default=None, compare=False)
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.filename, self.location.row, self.location.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (
+            self.filename,
+            self.cell or 0,
+            self.location.row,
+            self.location.column,
+            self.code,
+        )
+
+    @property
+    def file_location(self) -> Position:
+        """Where the finding is in the file as a text (in a notebook: its JSON)."""
+        if self.cell is None:
+            return self.location
+        return self.file_span[0] if self.file_span is not None else Position(1, 1)
+
+    @property
+    def file_end_location(self) -> Position:
+        if self.cell is None:
+            return self.end_location
+        return self.file_span[1] if self.file_span is not None else Position(1, 1)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +98,7 @@ class Finding:
             "name": self.name,
             "message": self.message,
             "filename": self.filename,
+            "cell": self.cell,
             "location": self.location.to_json(),
             "end_location": self.end_location.to_json(),
             "fix": self.fix.to_json() if self.fix else None,

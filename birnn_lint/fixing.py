@@ -428,7 +428,11 @@ def fix_file(
         original = read_source(path)
     except SourceReadError as error:
         return FileFixOutcome(
-            path, name, [], [unreadable_finding(name, error.message)], error=error.message
+            path,
+            name,
+            [],
+            [unreadable_finding(name, error.message, error.row, error.column)],
+            error=error.message,
         )
     outcome = fix_source(
         original.text, name, unsafe=unsafe, codes=codes, keep=keep, max_passes=max_passes

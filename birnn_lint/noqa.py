@@ -2,8 +2,12 @@
 `# birnn-lint: noqa` (optionally with codes); and `--add-noqa`, which writes them.
 
 Comments are found with `tokenize`, so a `# noqa` inside a string is not a comment.
-A finding is suppressed by a comment on its first line. BRN902 (an internal error of
-birnn-lint) is never suppressed: it must reach the user.
+A finding is suppressed by a comment on its first line; the file-level directive counts
+only on a line of its own (as ruff's `# ruff: noqa`), so that it is never a line
+comment's typo that silences a whole file. The diagnostics (BRN900-BRN903: a file that
+could not be checked) are never suppressed by comments, only by `ignore` or
+`per-file-ignores`: a comment in a file that does not parse or read cannot be trusted
+to be one, and an internal error must reach the user.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ _FILE_NOQA = re.compile(
     rf"#\s*birnn-lint\s*:\s*noqa(?:\s*:\s*(?P<codes>{_CODE_LIST}))?\s*$", re.IGNORECASE
 )
 _SPLIT_CODES = re.compile(r"[\s,]+")
-_UNSUPPRESSIBLE = frozenset({"BRN902"})
+_DIAGNOSTIC_PREFIX = "BRN9"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -42,6 +46,7 @@ class Comment:
     row: int
     column: int  # 0-based, in code points
     text: str
+    own_line: bool = False  # nothing but blanks before it on its line
 
 
 @dataclass
@@ -53,7 +58,7 @@ class Directives:
 
     def suppresses(self, finding: Finding) -> bool:
         code = finding.code
-        if code in _UNSUPPRESSIBLE:
+        if code.startswith(_DIAGNOSTIC_PREFIX):
             return False
         if self.file_all or code in self.file_codes:
             return True
@@ -77,7 +82,12 @@ def _tokens(source: str) -> Iterator[tokenize.TokenInfo]:
 
 def comments(source: str) -> list[Comment]:
     return [
-        Comment(token.start[0], token.start[1], token.string)
+        Comment(
+            token.start[0],
+            token.start[1],
+            token.string,
+            own_line=not token.line[: token.start[1]].strip(),
+        )
         for token in _tokens(source)
         if token.type == tokenize.COMMENT
     ]
@@ -87,7 +97,7 @@ def parse_directives(source: str) -> Directives:
     directives = Directives()
     file_codes: set[str] = set()
     for comment in comments(source):
-        whole = _FILE_NOQA.match(comment.text)
+        whole = _FILE_NOQA.match(comment.text) if comment.own_line else None
         if whole:
             codes = _codes(whole.group("codes"))
             if codes is None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from birnn_lint import cache as cache_module
 from birnn_lint.engine import check_source, internal_error_finding, unreadable_finding
 from birnn_lint.findings import Finding
+from birnn_lint.notebooks import is_notebook
 from birnn_lint.registry import InternalErrorDiagnostic
 from birnn_lint.source_io import SourceReadError, decode_source, read_source
 
@@ -68,9 +69,15 @@ def _cacheable(findings: Sequence[Finding]) -> bool:
     return all(f.code != InternalErrorDiagnostic.code for f in findings)
 
 
-def _check_text(text: str, display: str, codes: frozenset[str] | None) -> list[Finding]:
+def _check_text(
+    text: str, display: str, codes: frozenset[str] | None, notebook: bool = False
+) -> list[Finding]:
     from birnn_lint.noqa import filter_suppressed
 
+    if notebook:
+        from birnn_lint.notebooks.check import check_notebook
+
+        return check_notebook(text, display, codes)
     findings = check_source(text, display, codes)
     return filter_suppressed(findings, text)
 
@@ -82,14 +89,19 @@ def _check_task(
     try:
         source = read_source(Path(task.path))
     except SourceReadError as error:
-        return task.index, [unreadable_finding(task.display, error.message)], None, None
+        return (
+            task.index,
+            [unreadable_finding(task.display, error.message, error.row, error.column)],
+            None,
+            None,
+        )
     stage = "the cache"
     try:
         digest = cache_module.content_hash(source.raw) if cache is not None else ""
         findings = cache.get(digest, task.display) if cache is not None else None
         if findings is None:
             stage = "the analysis"
-            findings = _check_text(source.text, task.display, codes)
+            findings = _check_text(source.text, task.display, codes, is_notebook(task.path))
             if cache is not None and _cacheable(findings):
                 stage = "the cache"
                 cache.put(digest, findings)
@@ -319,7 +331,7 @@ def check_files(
         if entry is not None:
             updates[paths[position]] = entry
     if cache is not None:
-        cache.save_index(updates)
+        cache.save_index(updates, present=(os.path.abspath(path) for path, _ in files))
     missing = [files[i][1] for i, r in enumerate(results) if r is None]
     if missing:
         raise RuntimeError(f"no result for {missing[:3]}")  # a bug in this module

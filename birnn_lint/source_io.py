@@ -23,12 +23,17 @@ _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 class SourceReadError(Exception):
-    """The file cannot be read or decoded; the message is one line without the path."""
+    """The file cannot be read or decoded; the message is one line without the path.
+    `row` and `column` (1-based) say where, for a byte that does not decode."""
 
-    def __init__(self, message: str, path: Path | None = None) -> None:
+    def __init__(
+        self, message: str, path: Path | None = None, row: int = 1, column: int = 1
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.path = path
+        self.row = row
+        self.column = column
 
 
 class SourceWriteError(Exception):
@@ -108,7 +113,9 @@ def _decode_error(raw: bytes, encoding: str, error: UnicodeDecodeError) -> Sourc
     line, column = _position_of_byte(raw, error.start, encoding)
     bad = raw[error.start : error.start + 1].hex()
     name = "UTF-8" if codecs.lookup(encoding).name.startswith("utf-8") else encoding
-    return SourceReadError(f"invalid {name} at line {line}, column {column} (byte 0x{bad})")
+    return SourceReadError(
+        f"invalid {name} at line {line}, column {column} (byte 0x{bad})", row=line, column=column
+    )
 
 
 def decode_source(raw: bytes) -> tuple[str, str, bool]:
@@ -205,7 +212,7 @@ def read_source(path: Path) -> SourceFile:
     try:
         text, encoding, bom = decode_source(raw)
     except SourceReadError as error:
-        raise SourceReadError(error.message, path) from None
+        raise SourceReadError(error.message, path, error.row, error.column) from None
     return SourceFile(path, raw, text, encoding, bom, FileSnapshot.of(result))
 
 

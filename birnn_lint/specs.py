@@ -21,3 +21,16 @@ def spec_path(code: str) -> Path | None:
 def load_spec(code: str) -> str | None:
     path = spec_path(code)
     return path.read_text(encoding="utf-8") if path else None
+
+
+# The section of a spec that drives the runtime proofs (TOML for the test suite): not
+# for readers of `birnn-lint rule` or of SARIF help.
+_INTERNAL_SECTION = "\n## Proof\n"
+
+
+def user_spec(code: str) -> str | None:
+    """A rule's page as users read it: the spec without its internal `## Proof`."""
+    text = load_spec(code)
+    if text is None:
+        return None
+    return text.split(_INTERNAL_SECTION, 1)[0].rstrip("\n") + "\n"

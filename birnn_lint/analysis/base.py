@@ -26,6 +26,7 @@ class InterpreterBase:
     current_statement: cst.CSTNode
     # The name of the method's first parameter (`self`, `this`), if a method.
     receiver: str | None
+    klass: cst.ClassDef | None
     # The functions being interpreted, outermost first: a recursive call is not followed.
     stack: tuple[cst.FunctionDef, ...]
     # Environments at `return` / `raise`, and the values returned.
@@ -40,8 +41,12 @@ class InterpreterBase:
         env: Env,
         context: CallContext = ROOT,
         stack: tuple[cst.FunctionDef, ...] = (),
+        klass: cst.ClassDef | None = None,
     ) -> None:
         self.file = file
+        # The class of the object the method runs on (a subclass of the method's own
+        # class when it is inherited): `self.x` is looked up there.
+        self.klass = klass or file.class_of(scope_node)
         self.scope_node = scope_node
         self.env = env
         self.context = context
@@ -66,6 +71,13 @@ class InterpreterBase:
         if not self.returned:
             ends.append(self.env)
         return merge(ends) if ends else self.env
+
+    def escape(self, everything: bool) -> None:
+        """At the end of a body: values kept in attributes outlive it (and, at module
+        level, every global may be imported): they count as used."""
+        for key, value in self.env.values.items():
+            if everything or "." in key:
+                self.use(value)
 
     def expr(self, node: cst.BaseExpression) -> Value:
         raise NotImplementedError

@@ -12,6 +12,7 @@ import libcst as cst
 from birnn_lint import layout as lay
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.env import Status, merge_values
+from birnn_lint.analysis.layer_sets import ALL_KINDS
 from birnn_lint.analysis.layers import literal
 from birnn_lint.analysis.sizes import arg as _arg
 from birnn_lint.analysis.sizes import dim_symbol
@@ -22,12 +23,18 @@ from birnn_lint.analysis.values import (
     STATE_C,
     STATE_H,
     UNKNOWN,
+    DictValue,
+    Instance,
+    LayerClass,
     LayerInfo,
     LayerKind,
+    LayerList,
     LayerRef,
+    ModuleClass,
     NewTensor,
     Opaque,
     PackedValue,
+    ShapeKeeper,
     ShapeValue,
     SizeValue,
     Tensor,
@@ -50,47 +57,145 @@ class Calls(Statements):
             for arg in node.args:
                 self.use(self.expr(arg.value))
             return LayerRef(layer) if layer is not None else UNKNOWN
+        if qname in SHAPE_KEEPERS:
+            for arg in node.args:
+                self.use(self.expr(arg.value))
+            return ShapeKeeper()
+        if qname in CONTAINERS:
+            return self.container(node)
+        callee = self.callee_value(func) if qname is None else None
+        if callee is not None:
+            return self.call_value(node, callee)
         if isinstance(func, cst.Attribute):
-            key = self.key(func)
-            bound = self.env.values.get(key) if key is not None else None
-            if bound is None and key is not None:
-                bound = self.file.class_value(self.scope_node, key)
-            if isinstance(bound, LayerRef):  # self.encoder(x)
-                return self.layer_call(node, bound.layer)
+            if isinstance(func.value, cst.Call) and self.key(func.value.func) == "super":
+                inherited = self.file.method(self.klass, func.attr.value, skip_own=True)
+                if inherited is not None:
+                    return self.call_function(node, inherited, method=True)
             receiver = self.expr(func.value) if qname is None else UNKNOWN
             method = func.attr.value
             if isinstance(receiver, Tensor):
                 return self.tensor_method(node, func.value, receiver, method)
-            if isinstance(receiver, LayerRef) and method == "forward":
-                return self.layer_call(node, receiver.layer)
+            if isinstance(receiver, (LayerRef, Instance)) and method == "forward":
+                return self.call_value(node, receiver)
+            if isinstance(receiver, LayerList) and method == "append" and node.args:
+                return self.append(func.value, receiver, node.args[0])
             if method in NEW_TENSOR_METHODS and qname is None:
                 return self.new_tensor(node, NEW_TENSOR_METHODS[method], node.args)
             if isinstance(receiver, NewTensor) and method in TRANSPARENT_METHODS:
                 for arg in node.args:  # torch.zeros(...).to(device)
                     self.use(self.expr(arg.value))
                 return receiver
+            if isinstance(receiver, DictValue) and method == "get" and node.args:
+                self.use(self.expr(node.args[0].value))
+                return receiver.any_value()
             if self.key(func.value) == "self":
-                callee = self.file.method(self.scope_node, method)
-                if callee is not None:
-                    return self.call_function(node, callee, method=True)
+                callee_fn = self.file.method(self.klass, method)
+                if callee_fn is not None:
+                    return self.call_function(node, callee_fn, method=True)
             if method in ("size", "dim") and isinstance(receiver, (Opaque, NewTensor)):
                 return self.size_call(node, _object(receiver))
             if qname is None:
                 self.use(receiver)
         elif isinstance(func, cst.Name) and qname is None:
-            target = self.env.values.get(func.value)
-            if isinstance(target, LayerRef):
-                return self.layer_call(node, target.layer)
-            if target is None:
-                callee = self.file.module_function(func.value)
-                if callee is not None:
-                    return self.call_function(node, callee, method=False)
+            bound = func.value in self.env.values
+            if func.value in ("len", "isinstance", "type", "id") and not bound:
+                for arg in node.args:  # the length or type of a value, not its values
+                    self.expr(arg.value)
+                return UNKNOWN
+            if func.value == "getattr" and not bound:
+                return self.getattr_call(node)
+            if not bound:
+                callee_fn = self.file.module_function(func.value)
+                if callee_fn is not None:
+                    return self.call_function(node, callee_fn, method=False)
         if qname is not None:
             handled = self.torch_function(node, qname)
             if handled is not None:
                 return handled
         for arg in node.args:
             self.use(self.expr(arg.value))
+        return UNKNOWN
+
+    def callee_value(self, func: cst.BaseExpression) -> Value | None:
+        """What is called, when it is something the analysis can call: a layer, a layer
+        class, a class of the file or its object, a layout-keeping module, an element of
+        a container or registry."""
+        value: Value | None
+        if isinstance(func, cst.Subscript):
+            value = self.expr(func)
+        elif isinstance(func, (cst.Name, cst.Attribute)):
+            key = self.key(func)
+            value = self.env.values.get(key) if key is not None else None
+            if value is None and key is not None and key.startswith("self."):
+                value = self.file.class_value(self.klass, key)
+            if value is None:
+                value = self.file.static_value(func)
+        else:
+            return None
+        callable_values = (LayerRef, LayerClass, ModuleClass, Instance, ShapeKeeper)
+        return value if isinstance(value, callable_values) else None
+
+    def call_value(self, node: cst.Call, callee: Value) -> Value:
+        if isinstance(callee, LayerRef):
+            return self.layer_call(node, callee.layer)
+        if isinstance(callee, LayerClass):
+            if callee.guessed and not _looks_recurrent(node):
+                for arg in node.args:
+                    self.use(self.expr(arg.value))
+                return UNKNOWN
+            layer = self.file.layer_of_kinds(node, callee.kinds)
+            for arg in node.args:
+                self.use(self.expr(arg.value))
+            return LayerRef(layer) if layer is not None else UNKNOWN
+        if isinstance(callee, ModuleClass):
+            for arg in node.args:
+                self.use(self.expr(arg.value))
+            return Instance(callee)
+        if isinstance(callee, Instance):
+            forward = self.file.method(callee.klass.node, "forward")
+            if forward is None:
+                return UNKNOWN
+            return self.call_function(node, forward, method=True, klass=callee.klass.node)
+        if isinstance(callee, ShapeKeeper) and node.args:
+            first = self.expr(node.args[0].value)
+            for arg in node.args[1:]:
+                self.use(self.expr(arg.value))
+            return first
+        return UNKNOWN
+
+    def container(self, node: cst.Call) -> Value:
+        """`nn.ModuleList([...])`, `nn.Sequential(a, b)`: the layers in it."""
+        values = [self.expr(a.value) for a in node.args]
+        if len(values) == 1 and isinstance(values[0], (LayerList, TupleValue)):
+            items = values[0].layers if isinstance(values[0], LayerList) else values[0].items
+            values = [LayerRef(i) if isinstance(i, LayerInfo) else i for i in items]
+        layers = [v.layer for v in values if isinstance(v, LayerRef)]
+        if layers and len(layers) == len(values):
+            return LayerList(tuple(layers))
+        for value in values:
+            self.use(value)
+        return LayerList(()) if not values else UNKNOWN
+
+    def append(self, target: cst.BaseExpression, receiver: LayerList, arg: cst.Arg) -> Value:
+        value = self.expr(arg.value)
+        key = self.key(target)
+        if isinstance(value, LayerRef) and key is not None:
+            self.env.assign(key, LayerList(receiver.layers + (value.layer,)))
+        else:
+            self.use(value)
+            if key is not None:
+                self.env.assign(key, UNKNOWN)
+        return UNKNOWN
+
+    def getattr_call(self, node: cst.Call) -> Value:
+        """`getattr(nn, name)`: any recurrent class, if the call then looks like one."""
+        args = [a.value for a in node.args]
+        if len(args) >= 2 and self.file.qualified_module(args[0]) == "torch.nn":
+            for arg in args[1:]:
+                self.use(self.expr(arg))
+            return LayerClass(ALL_KINDS, guessed=True)
+        for arg in args:
+            self.use(self.expr(arg))
         return UNKNOWN
 
     def size_call(self, node: cst.Call, receiver: Opaque | None) -> Value:
@@ -107,7 +212,13 @@ class Calls(Statements):
 
     # ------------------------------------------------------------------ own functions
 
-    def call_function(self, node: cst.Call, callee: cst.FunctionDef, method: bool) -> Value:
+    def call_function(
+        self,
+        node: cst.Call,
+        callee: cst.FunctionDef,
+        method: bool,
+        klass: cst.ClassDef | None = None,
+    ) -> Value:
         """Interpret `callee` with the values this call passes, in this call's context."""
         args = [(a, self.expr(a.value)) for a in node.args]
         if self.context.depth >= MAX_CALL_DEPTH or callee in self.stack:
@@ -121,7 +232,9 @@ class Calls(Statements):
         if cached is not None:
             value, statuses, aliases = cached
         else:
-            value, statuses, aliases = self.interpret_callee(node, callee, method, args)
+            value, statuses, aliases = self.interpret_callee(
+                node, callee, method, args, klass or (self.klass if method else None)
+            )
             if key is not None:
                 self.file.summaries[key] = (value, statuses, aliases)
         for ident, status in statuses.items():
@@ -135,6 +248,7 @@ class Calls(Statements):
         callee: cst.FunctionDef,
         method: bool,
         args: list[tuple[cst.Arg, Value]],
+        klass: cst.ClassDef | None,
     ) -> tuple[Value, dict[int, Status], dict[str, str]]:
         caller = (
             self.scope_node.name.value
@@ -145,12 +259,14 @@ class Calls(Statements):
         env = self.file.method_env(callee)
         env.pending = dict(self.env.pending)
         env.dim_alias = dict(self.env.dim_alias)
-        inner = type(self)(self.file, callee, env, context, self.stack + (callee,))
+        inner = type(self)(self.file, callee, env, context, self.stack + (callee,), klass)
         escaped = inner.bind_parameters(callee, args, method)
         for value in escaped:
             self.use(value)
         inner.run_body()
-        exit_env = inner.exit_env()
+        inner.env = inner.exit_env()
+        inner.escape(everything=False)
+        exit_env = inner.env
         returned: Value = UNKNOWN
         if inner.return_values:
             returned = inner.return_values[0]
@@ -232,7 +348,7 @@ class Calls(Statements):
             directions,
         )
         state: Value = state_h
-        if layer.kind is LayerKind.LSTM:
+        if layer.kinds == {LayerKind.LSTM}:
             state_c = Tensor(
                 layer,
                 STATE_C,
@@ -289,3 +405,23 @@ def _object(value: Value) -> Opaque | None:
     if isinstance(value, NewTensor):
         return value.obj
     return None
+
+
+# Modules whose output has their input's layout (the features axis kept).
+SHAPE_KEEPERS = frozenset(
+    f"torch.nn.{n}"
+    for n in (
+        "Dropout LayerNorm Identity ReLU Tanh GELU ELU SELU SiLU Sigmoid LeakyReLU "
+        "Softsign Hardtanh Mish"
+    ).split()
+) | frozenset(
+    f"torch.nn.modules.{m}.{n}"
+    for m, n in (("dropout", "Dropout"), ("normalization", "LayerNorm"), ("linear", "Identity"))
+)
+CONTAINERS = frozenset({"torch.nn.ModuleList", "torch.nn.Sequential"})
+_RECURRENT_KEYWORDS = frozenset({"num_layers", "bidirectional", "batch_first", "hidden_size"})
+
+
+def _looks_recurrent(node: cst.Call) -> bool:
+    """A call of a class only guessed to be recurrent names a recurrent setting."""
+    return any(a.keyword is not None and a.keyword.value in _RECURRENT_KEYWORDS for a in node.args)

@@ -11,8 +11,11 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from birnn_lint.analysis.layer_sets import merged_layer
 from birnn_lint.analysis.values import (
     UNKNOWN,
+    LayerClass,
+    LayerList,
     LayerRef,
     Opaque,
     Tensor,
@@ -79,8 +82,10 @@ class Env:
 
 
 def merge_values(a: Value | None, b: Value | None) -> Value:
+    # A name bound on one path only: reading it on the other would fail, so code that
+    # reads it assumes the path that bound it (a loop that ran, a branch taken).
     if a is None or b is None:
-        return UNKNOWN
+        return a if b is None else b if a is None else UNKNOWN
     if a == b:
         return a
     if isinstance(a, Tensor) and isinstance(b, Tensor):
@@ -90,22 +95,43 @@ def merge_values(a: Value | None, b: Value | None) -> Value:
         if len(a.items) == len(b.items) and a.tag == b.tag and a.layer is b.layer:
             items = tuple(merge_values(x, y) for x, y in zip(a.items, b.items, strict=True))
             return TupleValue(items, a.tag, a.layer)
-    if isinstance(a, LayerRef) and isinstance(b, LayerRef) and a.layer is b.layer:
-        return a
+    if isinstance(a, LayerRef) and isinstance(b, LayerRef):
+        return LayerRef(merged_layer([a.layer, b.layer]))  # a layer chosen at run time
+    if isinstance(a, LayerClass) and isinstance(b, LayerClass):
+        return LayerClass(a.kinds | b.kinds, a.guessed or b.guessed)
+    if isinstance(a, LayerList) and isinstance(b, LayerList):
+        return LayerList(tuple(dict.fromkeys(a.layers + b.layers)))
     return UNKNOWN
 
 
 def merge(envs: Sequence[Env]) -> Env:
     out = envs[0].copy()
     for other in envs[1:]:
+        lost: set[int] = set()
         for name in set(out.values) | set(other.values):
-            out.values[name] = merge_values(out.values.get(name), other.values.get(name))
+            mine, theirs = out.values.get(name), other.values.get(name)
+            merged = merge_values(mine, theirs)
+            out.values[name] = merged
+            if merged is UNKNOWN:
+                # What the paths held is no longer followed: as if used there.
+                lost |= pending_of(mine) | pending_of(theirs)
         for ident in set(out.directions) | set(other.directions):
             if out.directions.get(ident) != other.directions.get(ident):
                 out.directions.pop(ident, None)
         out.dim_alias.update(other.dim_alias)
         for ident, status in other.pending.items():
-            mine = out.pending.get(ident)
-            if mine is None or _RANK[status] > _RANK[mine]:
+            current = out.pending.get(ident)
+            if current is None or _RANK[status] > _RANK[current]:
                 out.pending[ident] = status
+        for ident in lost:
+            out.set_status(ident, Status.USED)
     return out
+
+
+def pending_of(value: Value | None) -> set[int]:
+    """The held-back reports a value carries."""
+    if isinstance(value, Tensor):
+        return set(value.pending)
+    if isinstance(value, TupleValue):
+        return {i for item in value.items for i in pending_of(item)}
+    return set()

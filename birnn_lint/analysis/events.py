@@ -32,6 +32,7 @@ class Wait(StrEnum):
     FORWARD_HALF = "forward-half"  # only its forward half is used
     BACKWARD_HALF = "backward-half"  # only its backward half is used
     OTHER_END = "other-end"  # one end of an output joined with its other end
+    USE = "use"  # never used as a value (only its shape, dtype or device is read)
 
 
 @dataclass(frozen=True)
@@ -163,13 +164,13 @@ class RuleContext:
             parents: dict[cst.CSTNode, cst.CSTNode] = {}
             stack: list[cst.CSTNode] = [self.module]
             while stack:
-                current = stack.pop()
-                for child in children(current):
-                    parents[child] = current
+                parent = stack.pop()
+                for child in children(parent):
+                    parents[child] = parent
                     stack.append(child)
             self._parents = parents
         scopes: list[cst.CSTNode] = []
-        current: cst.CSTNode | None = self._parents.get(node)
+        current = self._parents.get(node)
         while current is not None:
             if isinstance(current, _SCOPES):
                 scopes.append(current)

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from birnn_lint.analysis import events as ev
+from birnn_lint.analysis.classes import ClassFacts
 from birnn_lint.analysis.context import CallContext
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.env import Env, Status, fresh_opaque
+from birnn_lint.analysis.layer_sets import ALL_KINDS
 from birnn_lint.analysis.layers import (
     LAYER_CLASSES,
     Scope,
@@ -21,19 +23,17 @@ from birnn_lint.analysis.layers import (
     assignments_in,
     code,
     make_layer,
-    walk,
 )
 from birnn_lint.analysis.reports import Recorder
 from birnn_lint.analysis.values import (
-    DirectionCount,
+    LayerClass,
     LayerInfo,
+    LayerKind,
     LayerRef,
+    ModuleClass,
     Opaque,
-    Setting,
-    SizeValue,
     Value,
 )
-from birnn_lint.layout import Size
 
 if TYPE_CHECKING:
     from birnn_lint.analysis.base import InterpreterBase
@@ -44,13 +44,14 @@ INTERESTING_NAMES = frozenset(
     "cat concat concatenate stack zeros ones randn rand empty full tanh relu sigmoid abs "
     "neg exp log dropout gelu elu pack_padded_sequence pack_sequence pad_packed_sequence "
     "transpose permute flatten reshape movedim squeeze unsqueeze chunk split unbind sum "
-    "mean index_select".split()
+    "mean index_select ModuleList Sequential RNNBase Dropout LayerNorm Identity ReLU Tanh "
+    "GELU ELU SELU SiLU Sigmoid LeakyReLU Softsign Hardtanh Mish".split()
 )
-_NOT_FOUND = object()
+RNN_BASES = frozenset({"torch.nn.RNNBase", "torch.nn.modules.rnn.RNNBase"})
 Qualifier = Callable[[cst.CSTNode], Collection[object]]
 
 
-class FileState(Recorder):
+class FileState(ClassFacts, Recorder):
     def __init__(
         self,
         module: cst.Module,
@@ -71,6 +72,10 @@ class FileState(Recorder):
         self._functions: dict[str, list[cst.FunctionDef]] = {}
         self._class_layers: dict[cst.ClassDef, dict[str, LayerInfo]] = {}
         self._class_values: dict[tuple[cst.ClassDef, str], object] = {}
+        self._instance_attributes: dict[cst.ClassDef, dict[str, Value]] = {}
+        self._computing: set[cst.ClassDef] = set()
+        # The module's globals as its top level leaves them (set once it is analysed).
+        self.globals: dict[str, Value] = {}
         self._module_layers: dict[str, LayerInfo] | None = None
         self._opaque: dict[cst.CSTNode, Opaque] = {}
         # Call summaries: (call node, callee, abstract arguments) -> (returned value,
@@ -104,8 +109,8 @@ class FileState(Recorder):
                 fn = current
             elif isinstance(current, cst.ClassDef):
                 kl, fn = current, None
-            elif isinstance(current, cst.Call) and self.qualified(current.func) in LAYER_CLASSES:
-                self._scopes[current] = (fn, kl)
+            elif isinstance(current, cst.Call):
+                self._scopes[current] = (fn, kl)  # where its arguments' names resolve
             elif isinstance(current, cst.ImportAlias) and current.asname is not None:
                 # `from torch.nn import GRU as Enc`: `Enc` must be resolved too.
                 target = current.asname.name
@@ -149,6 +154,17 @@ class FileState(Recorder):
                 return name
         return None
 
+    def qualified_module(self, node: cst.CSTNode) -> str | None:
+        """The torch module a name refers to (`nn` -> "torch.nn"), else None."""
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        found = self.qnames.get(node, ())
+        if callable(found):
+            found = found()
+        assert isinstance(found, Collection)
+        names = [getattr(q, "name", "") for q in found]
+        return next((n for n in names if n in ("torch", "torch.nn")), None)
+
     def functions(self) -> list[cst.FunctionDef]:
         return [n for n in self._scopes if isinstance(n, cst.FunctionDef)]
 
@@ -169,34 +185,23 @@ class FileState(Recorder):
         params = list(scope_node.params.posonly_params) + list(scope_node.params.params)
         return params[0].name.value if params else None
 
-    def bases(self, klass: cst.ClassDef) -> list[cst.ClassDef]:
-        """The class and its bases defined in this file, nearest first."""
-        out: list[cst.ClassDef] = []
-        todo = [klass]
-        while todo:
-            current = todo.pop(0)
-            if current in out:
-                continue
-            out.append(current)
-            for base in current.bases:
-                found = self._classes.get(code(base.value), [])
-                if len(found) == 1:
-                    todo.append(found[0])
-        return out
-
-    def method(self, scope_node: cst.CSTNode, name: str) -> cst.FunctionDef | None:
-        """The method `name` of the class of `scope_node` (or of its bases in the file)."""
-        klass = self.class_of(scope_node)
-        if klass is None:
+    def static_value(self, node: cst.BaseExpression) -> Value | None:
+        """What a name or attribute denotes without running anything: a torch recurrent
+        class, a module that keeps its input's layout, a container class, a class of the
+        file."""
+        qname = self.qualified(node)
+        if qname is not None:
+            kind = self.layer_classes.get(qname)
+            if kind is not None:
+                return LayerClass(frozenset({LayerKind(kind)}))
+            if qname in RNN_BASES:
+                return LayerClass(ALL_KINDS)
             return None
-        for owner in self.bases(klass):
-            found = [
-                s
-                for s in owner.body.body
-                if isinstance(s, cst.FunctionDef) and s.name.value == name
-            ]
-            if found:
-                return found[0] if len(found) == 1 else None
+        if isinstance(node, cst.Name):
+            found = self._classes.get(node.value, [])
+            if len(found) == 1:
+                return ModuleClass(found[0])
+            return self.globals.get(node.value)
         return None
 
     def module_function(self, name: str) -> cst.FunctionDef | None:
@@ -231,182 +236,27 @@ class FileState(Recorder):
 
     # ---------------------------------------------------------------- settings
 
-    def carries(
-        self, setting: Setting, key: str, scope_node: cst.CSTNode, layer: LayerInfo
-    ) -> bool:
-        """Whether `key`, read in `scope_node`, is an expression that carries `setting` of
-        `layer`: an attribute of the layer's class, or a name where the layer is built."""
-        fn, klass = self._scopes.get(layer.node, (None, None))
-        receiver = self.receiver(fn) if fn is not None else None
-        for carrier in setting.carriers:
-            if receiver and carrier.startswith(receiver + "."):
-                carrier = "self." + carrier[len(receiver) + 1 :]
-            if carrier != key:
-                continue
-            if key.startswith("self."):
-                here = self.class_of(scope_node)
-                if klass is not None and here is not None and klass in self.bases(here):
-                    return True
-            elif fn is None or scope_node is fn:
-                return True
-        return False
-
-    def setting_size(self, layer: LayerInfo, key: str) -> Size | None:
-        """The size of `layer` that `key` carries (its num_layers, hidden or projection
-        size), if it carries one."""
-        fn, _ = self._scopes.get(layer.node, (None, None))
-        receiver = self.receiver(fn) if fn is not None else None
-        for setting, size in (
-            (layer.num_layers, layer.layers_size),
-            (layer.hidden_size, layer.hidden),
-            (layer.proj_size, layer.state_hidden),
-        ):
-            if setting is layer.proj_size and setting.known:
-                continue
-            for carrier in setting.carriers:
-                if receiver and carrier.startswith(receiver + "."):
-                    carrier = "self." + carrier[len(receiver) + 1 :]
-                if carrier == key and not carrier.isdigit():
-                    return size
-        return None
-
-    def class_value(self, scope_node: cst.CSTNode, key: str) -> Value | None:
-        """What `self.x` holds in every method of the class: a layer constructed once, a
-        constant size, or a direction count."""
-        if not key.startswith("self.") or key.count(".") != 1:
-            return None
-        klass = self.class_of(scope_node)
-        if klass is None:
-            return None
-        cache_key = (klass, key)
-        if cache_key not in self._class_values:
-            self._class_values[cache_key] = self._find_class_value(klass, key)
-        found = self._class_values[cache_key]
-        return found if found is not _NOT_FOUND else None  # type: ignore[return-value]
-
-    def _find_class_value(self, klass: cst.ClassDef, key: str) -> object:
-        for owner in self.bases(klass):
-            layer = self.class_layers(owner).get(key)
-            if layer is not None:
-                return LayerRef(layer)
-        values = [
-            (owner, method, value)
-            for owner in self.bases(klass)
-            for method in owner.body.body
-            if isinstance(method, cst.FunctionDef)
-            for value in self._attribute_values(method, key)
-        ]
-        if len(values) != 1:
-            return _NOT_FOUND
-        owner, method, value = values[0]
-        count = self._direction_count(owner, method, value)
-        if count is not None:
-            return count
-        setting = SettingResolver(Scope(self.module, method, owner)).resolve(value)
-        number = setting.value
-        if setting.known and isinstance(number, int) and not isinstance(number, bool):
-            return SizeValue(Size(number))
-        return _NOT_FOUND
-
-    def _attribute_values(self, method: cst.FunctionDef, key: str) -> list[cst.BaseExpression]:
-        receiver = self.receiver(method)
-        if receiver is None:
-            return []
-        return assignments_in(method.body, receiver + key[len("self") :])
-
-    def _direction_count(
-        self, klass: cst.ClassDef, method: cst.FunctionDef, value: cst.BaseExpression
-    ) -> DirectionCount | None:
-        """`self.num_directions = 2 if bidirectional else 1` in the class of the layers
-        whose setting `bidirectional` carries."""
-        test: cst.BaseExpression | None = None
-        if isinstance(value, cst.IfExp):
-            body, orelse = code(value.body), code(value.orelse)
-            if (body, orelse) == ("2", "1"):
-                test = value.test
-        elif isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
-            for one, flag in ((value.left, value.right), (value.right, value.left)):
-                if code(one) == "1":
-                    if isinstance(flag, cst.Call) and code(flag.func) == "int" and flag.args:
-                        flag = flag.args[0].value
-                    test = flag
-        if test is None:
-            return None
-        text = code(test)
-        receiver = self.receiver(method)
-        if receiver and text.startswith(receiver + "."):
-            text = "self." + text[len(receiver) + 1 :]
-        layers = tuple(
-            layer
-            for owner in self.bases(klass)
-            for layer in self.class_layers(owner).values()
-            if self.carries(layer.bidirectional, text, method, layer)
-        )
-        return DirectionCount(layers) if layers else None
-
-    # ---------------------------------------------------------------- layers
-
     def layer_for_call(self, call: cst.Call, scope_node: cst.CSTNode) -> LayerInfo | None:
         if call in self._layer_by_call:
             return self._layer_by_call[call]
-        kind = self.layer_classes[self.qualified(call.func) or ""]
+        kind = self.layer_classes.get(self.qualified(call.func) or "")
+        return self.layer_of_kinds(call, frozenset({LayerKind(kind)}) if kind else ALL_KINDS)
+
+    def layer_of_kinds(self, call: cst.Call, kinds: frozenset[LayerKind]) -> LayerInfo | None:
+        """The layer a call of a recurrent class (or of one of several) builds."""
+        if call in self._layer_by_call:
+            return self._layer_by_call[call]
         fn, kl = self._scopes.get(call, (None, None))
         resolver = SettingResolver(Scope(self.module, fn, kl))
         name = self._binding_names.get(call, code(call))
         receiver = self.receiver(fn) if fn is not None else None
         if receiver and name.startswith(receiver + "."):
             name = "self." + name[len(receiver) + 1 :]
-        layer = make_layer(call, kind, name, resolver, len(self.layers) + 1)
+        layer = make_layer(call, kinds, name, resolver, len(self.layers) + 1)
         self._layer_by_call[call] = layer
         if layer is not None:
             self.layers.append(layer)
         return layer
-
-    def class_layers(self, klass: cst.ClassDef) -> dict[str, LayerInfo]:
-        """`self.NAME` attributes bound to exactly one layer constructor in the class
-        (computed once per class: large classes have hundreds of methods)."""
-        if klass not in self._class_layers:
-            self._class_layers[klass] = self._find_class_layers(klass)
-        return self._class_layers[klass]
-
-    def _find_class_layers(self, klass: cst.ClassDef) -> dict[str, LayerInfo]:
-        found: dict[str, LayerInfo] = {}
-        methods = [s for s in klass.body.body if isinstance(s, cst.FunctionDef)]
-        for stmt in methods:
-            receiver = self.receiver(stmt)
-            if receiver is None:
-                continue
-            for target, call in self._constructor_assignments(stmt, receiver):
-                values = [v for m in methods for v in self._attribute_values(m, target)]
-                if len(values) == 1:
-                    layer = self.layer_for_call(call, stmt)
-                    if layer is not None:
-                        found[target] = layer
-        return found
-
-    def _constructor_assignments(
-        self, function: cst.FunctionDef, receiver: str
-    ) -> list[tuple[str, cst.Call]]:
-        """`receiver.x = nn.LSTM(...)` in the function, as ("self.x", the call)."""
-        out = []
-        for node in walk(function.body):
-            if isinstance(node, (cst.Assign, cst.AnnAssign)):
-                targets = (
-                    [t.target for t in node.targets]
-                    if isinstance(node, cst.Assign)
-                    else [node.target]
-                )
-                value = node.value
-                if (
-                    len(targets) == 1
-                    and isinstance(targets[0], cst.Attribute)
-                    and isinstance(targets[0].value, cst.Name)
-                    and targets[0].value.value == receiver
-                    and isinstance(value, cst.Call)
-                    and self.qualified(value.func) in LAYER_CLASSES
-                ):
-                    out.append((f"self.{targets[0].attr.value}", value))
-        return out
 
     def module_layers(self) -> dict[str, LayerInfo]:
         found: dict[str, LayerInfo] = {}

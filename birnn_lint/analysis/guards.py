@@ -120,7 +120,7 @@ class Guards(TensorOps):
             return None
         if key in self.env.values:
             return self.env.values[key]
-        return self.file.class_value(self.scope_node, key)
+        return self.file.class_value(self.klass, key)
 
     def apply_guard(self, guard: Guard, branch: bool) -> None:
         holds = guard.positive == branch

@@ -16,9 +16,12 @@ import libcst as cst
 from birnn_lint import layout as lay
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.calls import Calls
-from birnn_lint.analysis.env import Status
+from birnn_lint.analysis.env import Status, merge_values
+from birnn_lint.analysis.layer_sets import merged_layer
 from birnn_lint.analysis.values import (
     UNKNOWN,
+    DictValue,
+    LayerList,
     LayerRef,
     NewTensor,
     Opaque,
@@ -39,9 +42,14 @@ class Interpreter(Calls):
             key = self.key(node)
             if key is not None and key in self.env.values:
                 return self.env.values[key]
+            static = self.file.static_value(node)
+            if static is not None:
+                return static
             if isinstance(node, cst.Name):
                 return UNKNOWN
             return self.attribute(node, key)
+        if isinstance(node, cst.Dict):
+            return self.dict_literal(node)
         if isinstance(node, cst.Call):
             return self.call(node)
         if isinstance(node, cst.Subscript):
@@ -79,6 +87,19 @@ class Interpreter(Calls):
                         self.use(self.expr(sub))
         return UNKNOWN
 
+    def dict_literal(self, node: cst.Dict) -> Value:
+        items: list[tuple[object, Value]] = []
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                self.use(self.expr(element.value))
+                return UNKNOWN
+            key = element.key
+            value = self.expr(element.value)
+            items.append(
+                (key.evaluated_value if isinstance(key, cst.SimpleString) else None, value)
+            )
+        return DictValue(tuple(items))
+
     def comprehension(
         self, node: cst.ListComp | cst.GeneratorExp | cst.SetComp | cst.DictComp
     ) -> Value:
@@ -94,12 +115,17 @@ class Interpreter(Calls):
                 self.use(self.expr(cond.test))
             comp = comp.inner_for_in
         parts = [node.key, node.value] if isinstance(node, cst.DictComp) else [node.elt]
-        for part in parts:
-            self.use(self.expr(part))
+        values = [self.expr(part) for part in parts]
+        result: Value = UNKNOWN
+        if len(values) == 1 and isinstance(values[0], LayerRef):
+            result = LayerList((values[0].layer,))  # [nn.LSTM(...) for _ in range(n)]
+        else:
+            for value in values:
+                self.use(value)
         pending = self.env.pending
         self.env = saved
         self.env.pending = pending
-        return UNKNOWN
+        return result
 
     def if_expression(self, node: cst.IfExp) -> Value:
         count = self.direction_count(node)
@@ -116,15 +142,16 @@ class Interpreter(Calls):
             results.append(self.expr(part))
             saved.pending.update(self.env.pending)
         self.env = saved
-        if results[0] == results[1]:
-            return results[0]
+        merged = merge_values(results[0], results[1])
+        if merged is not UNKNOWN:
+            return merged
         for value in results:
             self.use(value)
         return UNKNOWN
 
     def attribute(self, node: cst.Attribute, key: str | None) -> Value:
         if key is not None:
-            known = self.file.class_value(self.scope_node, key)
+            known = self.file.class_value(self.klass, key)
             if known is not None:
                 return known
         base = self.expr(node.value)
@@ -181,6 +208,12 @@ class Interpreter(Calls):
             joined = self.join([left, right])
             if joined is not None:
                 return joined
+        elementwise = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide)
+        if isinstance(node.operator, elementwise) and (
+            isinstance(left, Tensor) != isinstance(right, Tensor)
+        ):
+            # `out * mask`, `out + residual`, `h * 0.5`: the tracked tensor's layout stays.
+            return left if isinstance(left, Tensor) else right
         self.use(left)
         self.use(right)
         return UNKNOWN
@@ -194,9 +227,11 @@ class Interpreter(Calls):
             if index is None or not -len(base.items) <= index < len(base.items):
                 self.use(base)
                 return UNKNOWN
-            if base.tag:
-                self.file.emit(ev.TupleIndexEvent(node, base, index), self)
-            return base.items[index]
+            item = base.items[index]
+            if not base.tag:
+                return item
+            waiting = self.file.emit(ev.TupleIndexEvent(node, base, index), self)
+            return self.hold(waiting, item)
         if isinstance(base, ShapeValue):
             index = self.single_int(node)
             if index is not None and -len(base.sizes) <= index < len(base.sizes):
@@ -205,6 +240,21 @@ class Interpreter(Calls):
             return UNKNOWN
         if isinstance(base, Tensor):
             return self.tensor_index(node, base)
+        if isinstance(base, LayerList) and base.layers:
+            index = self.single_int(node)
+            if index is not None and -len(base.layers) <= index < len(base.layers):
+                return LayerRef(base.layers[index])
+            return LayerRef(merged_layer(list(base.layers)))
+        if isinstance(base, DictValue) and len(node.slice) == 1:
+            part = node.slice[0].slice
+            if isinstance(part, cst.Index) and isinstance(part.value, cst.SimpleString):
+                wanted = part.value.evaluated_value
+                for key, value in base.items:
+                    if key == wanted:
+                        return value
+            elif isinstance(part, cst.Index):
+                self.use(self.expr(part.value))
+            return base.any_value()
         for element in node.slice:
             if isinstance(element.slice, cst.Index):
                 self.use(self.expr(element.slice.value))
@@ -232,9 +282,7 @@ class Interpreter(Calls):
         )
         if result is None:
             self.use(base)
-            for ident in waiting:
-                self.env.set_status(ident, Status.OPEN)
-            return UNKNOWN
+            return self.hold(waiting, UNKNOWN)
         out = base.derive(result)
         # Taking the one half of a value whose other half was wrong makes it right.
         direction = result.fixed_value(lay.DIR)
@@ -244,6 +292,18 @@ class Interpreter(Calls):
             for ident in made_right:
                 self.env.set_status(ident, Status.CANCELLED)
             out = out.with_pending(out.pending - made_right)
+        return self.hold(waiting, out)
+
+    def hold(self, waiting: list[int], value: Value) -> Value:
+        """Attach held-back reports to the value they wait on; where the value is not
+        followed, they count as used."""
         for ident in waiting:
             self.env.set_status(ident, Status.OPEN)
-        return out.with_pending(out.pending | frozenset(waiting))
+        if isinstance(value, Tensor):
+            return value.with_pending(value.pending | frozenset(waiting))
+        if isinstance(value, TupleValue):
+            items = tuple(self.hold(waiting, item) for item in value.items)
+            return TupleValue(items, value.tag, value.layer)
+        for ident in waiting:
+            self.env.set_status(ident, Status.USED)
+        return value

@@ -94,7 +94,10 @@ _ASSIGNMENTS: dict[int, tuple[cst.CSTNode, dict[str, list[cst.BaseExpression]]]]
 
 
 def clear_caches() -> None:
+    from birnn_lint.analysis import layer_sets
+
     _ASSIGNMENTS.clear()
+    layer_sets.clear()
 
 
 def _index_assignments(node: cst.CSTNode) -> dict[str, list[cst.BaseExpression]]:
@@ -260,16 +263,23 @@ def read_config(call: cst.Call, kind: str, resolver: SettingResolver) -> dict[st
 
 
 def make_layer(
-    call: cst.Call, kind: str, name: str, resolver: SettingResolver, ident: int
+    call: cst.Call,
+    kinds: frozenset[LayerKind],
+    name: str,
+    resolver: SettingResolver,
+    ident: int,
 ) -> LayerInfo | None:
-    settings = read_config(call, kind, resolver)
+    """The layer a constructor call builds; with several kinds (a class chosen at run
+    time), the arguments are read in the order GRU and LSTM share."""
+    order = next(iter(kinds)).value if len(kinds) == 1 else "GRU"
+    settings = read_config(call, order, resolver)
     if settings is None:
         return None
-    if kind != "LSTM":
+    if kinds != {LayerKind.LSTM}:
         settings["proj_size"] = Setting(0, "0", False)
     return LayerInfo(
         ident=ident,
-        kind=LayerKind(kind),
+        kinds=kinds,
         name=name,
         num_layers=settings["num_layers"],
         hidden_size=settings["hidden_size"],

@@ -8,6 +8,7 @@ context where the rule saw the same code and found nothing wrong is offered as u
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -81,6 +82,8 @@ class Recorder:
             new = self.context.reports[before:]
             del self.context.reports[before:]
             for report, wait in new:
+                if isinstance(event, (ev.IndexEvent, ev.TupleIndexEvent)):
+                    wait = wait | {ev.Wait.USE}  # a value only measured computes nothing
                 if report.fix is not None and report.fix.needs_torch:
                     fix = replace(report.fix, torch_import=self.context.torch_import())
                     report = replace(report, fix=fix)
@@ -100,11 +103,12 @@ class Recorder:
         found = self._waiting.get(ident)
         return found[1] if found is not None else frozenset()
 
-    def settle(self, env: Env, keep: set[int] = frozenset()) -> None:  # type: ignore[assignment]
-        """At the end of a root body: held-back reports not made right on every path are
-        reported, except those in `keep` (decided elsewhere)."""
+    def settle(self, env: Env, keep: Collection[int] = ()) -> None:
+        """At the end of a root body: held-back reports whose value was used before it was
+        made right, on some path, are reported, except those in `keep` (decided
+        elsewhere). A value never used computes nothing wrong."""
         for ident, status in env.pending.items():
-            if ident in keep or status is Status.CANCELLED or ident not in self._waiting:
+            if ident in keep or status is not Status.USED or ident not in self._waiting:
                 continue
             self.reported.append(self._waiting[ident][0])
 

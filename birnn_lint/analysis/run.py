@@ -6,7 +6,6 @@ every parsed file, positions only for files that have something to report.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 
@@ -15,21 +14,20 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, Qualif
 
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.contract import CheckRule
-from birnn_lint.analysis.env import Env
+from birnn_lint.analysis.env import Env, Status, pending_of
 from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.interpreter import Interpreter
 from birnn_lint.analysis.layers import clear_caches
-from birnn_lint.analysis.values import Tensor, TupleValue, Value
 from birnn_lint.diagnostics import (
     cpython_syntax_error,
     internal_error_finding,
     syntax_error_finding,
 )
 from birnn_lint.findings import Edit, Finding, Fix, Position
+from birnn_lint.messages import one_line_message
 from birnn_lint.registry import check_rules
 
 Positions = Mapping[cst.CSTNode, CodeRange]
-_ONE_LINE = re.compile(r"\s*[\r\n]\s*")
 
 
 def parse_failure(source: str, filename: str) -> list[Finding]:
@@ -75,9 +73,12 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     errors: list[Finding] = []
     state = FileState(module, qnames, rules, context)
     returned: list[tuple[cst.CSTNode, Env, set[int]]] = []
-    for scope_node in [module, *state.functions()]:
+    roots: list[tuple[cst.CSTNode, cst.ClassDef | None]] = [(module, None)]
+    roots += [(function, state.class_of(function)) for function in state.functions()]
+    roots += state.inherited_methods()
+    for scope_node, klass in roots:
         try:
-            returned.append(_analyze_root(state, scope_node))
+            returned.append(_analyze_root(state, scope_node, klass))
         except RecursionError:
             errors.append(
                 syntax_error_finding(filename, "cannot analyze: the code is nested too deeply")
@@ -86,7 +87,9 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
             where = scope_node.name.value if isinstance(scope_node, cst.FunctionDef) else "<module>"
             errors.append(internal_error_finding(filename, f"the analysis of {where}", error))
     for function, env, idents in returned:
-        if function not in state.called:
+        if function not in state.called:  # returned to callers outside the file: used
+            for ident in idents:
+                env.set_status(ident, Status.USED)
             state.settle(env, keep=set(env.pending) - idents)
     reports = state.merged()
     if not reports and not state.failures:
@@ -100,28 +103,25 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     return errors + _findings(reports, positions, filename)
 
 
-def _analyze_root(state: FileState, scope_node: cst.CSTNode) -> tuple[cst.CSTNode, Env, set[int]]:
+def _analyze_root(
+    state: FileState, scope_node: cst.CSTNode, klass: cst.ClassDef | None
+) -> tuple[cst.CSTNode, Env, set[int]]:
     """Interpret a body on its own (parameters unknown); settle what it holds back, except
     what leaves through its return value: the callers in the file decide that."""
     env = state.method_env(scope_node) if isinstance(scope_node, cst.FunctionDef) else Env()
-    interp = Interpreter(state, scope_node, env)
+    interp = Interpreter(state, scope_node, env, klass=klass)
     if isinstance(scope_node, cst.FunctionDef):
         interp.bind_parameters(scope_node, [], method=interp.receiver is not None)
     interp.run_body()
-    exit_env = interp.exit_env()
+    interp.env = interp.exit_env()
+    if isinstance(scope_node, cst.Module):
+        state.globals = dict(interp.env.values)
+    interp.escape(everything=isinstance(scope_node, cst.Module))
     idents: set[int] = set()
     for value in interp.return_values:
-        idents |= _pending_of(value)
-    state.settle(exit_env, keep=idents)
-    return scope_node, exit_env, idents
-
-
-def _pending_of(value: Value) -> set[int]:
-    if isinstance(value, Tensor):
-        return set(value.pending)
-    if isinstance(value, TupleValue):
-        return {i for item in value.items for i in _pending_of(item)}
-    return set()
+        idents |= pending_of(value)
+    state.settle(interp.env, keep=idents)
+    return scope_node, interp.env, idents
 
 
 def _position(positions: Positions, node: cst.CSTNode) -> tuple[Position, Position]:
@@ -155,8 +155,7 @@ def _findings(reports: list[ev.Report], positions: Positions, filename: str) -> 
             Finding(
                 code=report.code,
                 name=rule.name if rule else report.name,
-                # Quoted code may span lines: a message is one line.
-                message=_ONE_LINE.sub(" ", report.message),
+                message=one_line_message(report.message),
                 filename=filename,
                 location=start,
                 end_location=end,

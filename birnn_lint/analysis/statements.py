@@ -13,8 +13,11 @@ import libcst as cst
 
 from birnn_lint.analysis.env import Env, merge
 from birnn_lint.analysis.guards import DirectionGuard, Guards
+from birnn_lint.analysis.layer_sets import merged_layer
 from birnn_lint.analysis.values import (
     UNKNOWN,
+    LayerList,
+    LayerRef,
     ShapeValue,
     SizeValue,
     Tensor,
@@ -147,8 +150,13 @@ class Statements(Guards):
 
     def loop(self, stmt: cst.For | cst.While) -> None:
         self.current_statement = stmt
+        element: Value = self.file.opaque_for(stmt)
         if isinstance(stmt, cst.For):
-            self.use(self.expr(stmt.iter))
+            iterated = self.expr(stmt.iter)
+            if isinstance(iterated, LayerList) and iterated.layers:
+                element = LayerRef(merged_layer(list(iterated.layers)))  # each member
+            else:
+                self.use(iterated)
         else:
             self.use(self.expr(stmt.test))
         entry = self.env
@@ -156,7 +164,7 @@ class Statements(Guards):
 
             def body() -> None:
                 if isinstance(stmt, cst.For):
-                    self.bind(stmt.target, self.file.opaque_for(stmt))
+                    self.bind(stmt.target, element)
                 self.run_block(stmt.body.body)
 
             self.env = entry

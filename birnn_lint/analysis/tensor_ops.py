@@ -41,6 +41,10 @@ TORCH_ELEMENTWISE = frozenset(
 )
 NEW_TENSOR_FUNCS = {f"torch.{n}": n for n in ("zeros", "ones", "randn", "rand", "empty", "full")}
 NEW_TENSOR_METHODS = {f"new_{n}": n for n in ("zeros", "ones", "empty", "full")}
+# Methods that read a tensor's shape, type or place, not its values.
+SHAPE_READS = frozenset(
+    "dim ndimension numel nelement element_size stride is_contiguous get_device".split()
+)
 REDUCTIONS = frozenset("sum mean max min amax amin prod logsumexp".split())
 PACKERS = frozenset(f"torch.nn.utils.rnn.{n}" for n in ("pack_padded_sequence", "pack_sequence"))
 PAD_PACKED = "torch.nn.utils.rnn.pad_packed_sequence"
@@ -161,8 +165,10 @@ class TensorOps(SizeReader):
                 if n is not None:
                     return SizeValue(lay.axis_size(tensor.layout.axes[n]))
             return UNKNOWN
-        if method in ("dim", "ndimension"):
-            return UNKNOWN
+        if method in SHAPE_READS:
+            for arg in args:
+                self.use(self.expr(arg.value))
+            return UNKNOWN  # the shape, not the values: nothing is computed from them
         for arg in args:
             self.use(self.expr(arg.value))
         self.use(tensor)

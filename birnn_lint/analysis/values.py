@@ -42,7 +42,9 @@ class LayerInfo:
     by identity: two calls with the same settings are two layers."""
 
     ident: int
-    kind: LayerKind
+    # The layer's class: one kind, or (a class chosen at run time, layers of a
+    # container) the kinds the code can reach.
+    kinds: frozenset[LayerKind]
     name: str  # how the code refers to it: "self.encoder", "rnn"
     num_layers: Setting
     hidden_size: Setting
@@ -120,6 +122,11 @@ class LayerInfo:
             parts.append(str(size.coef))
         return " * ".join(parts)
 
+    @property
+    def kind(self) -> LayerKind | None:
+        """The layer's kind when it has exactly one."""
+        return next(iter(self.kinds)) if len(self.kinds) == 1 else None
+
     def may_be_bidirectional(self) -> bool:
         """Whether a direction rule may assume two directions: the setting is True, or
         configurable by something the code names (not merely `**kwargs`)."""
@@ -132,7 +139,7 @@ class LayerInfo:
         return bool(self.batch_first.value)
 
     def describe(self, directions: int) -> str:
-        parts: list[str] = [self.kind.value]
+        parts: list[str] = [" or ".join(sorted(k.value for k in self.kinds))]
         if directions == 2:
             parts.append(
                 "bidirectional" if self.bidirectional.known else "bidirectional configurable"
@@ -218,6 +225,61 @@ class LayerRef:
 
 
 @dataclass(frozen=True)
+class LayerClass:
+    """`nn.GRU` itself (not a layer): a class the code may construct later, or any of
+    several (`nn.GRU if c else nn.LSTM`, a registry dict, `getattr(nn, name)`)."""
+
+    kinds: frozenset[LayerKind]
+    # Only guessed (`getattr(nn, name)`): a call must name a recurrent setting.
+    guessed: bool = False
+
+
+@dataclass(frozen=True)
+class DictValue:
+    """A dict literal whose values the analysis knows (a registry of layer classes)."""
+
+    items: tuple[tuple[object, Value], ...]
+
+    def any_value(self) -> Value:
+        """The value of an unknown key: a layer class when every value is one."""
+        values = [v for _, v in self.items]
+        if values and all(isinstance(v, LayerClass) for v in values):
+            kinds: frozenset[LayerKind] = frozenset()
+            for v in values:
+                assert isinstance(v, LayerClass)
+                kinds |= v.kinds
+            return LayerClass(kinds)
+        return UNKNOWN
+
+
+@dataclass(frozen=True)
+class LayerList:
+    """An `nn.ModuleList`, `nn.Sequential` or list of recurrent layers."""
+
+    layers: tuple[LayerInfo, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ModuleClass:
+    """A class defined in the analysed code (an `nn.Module` subclass, usually)."""
+
+    node: cst.ClassDef
+
+
+@dataclass(frozen=True)
+class Instance:
+    """An object of a class defined in the analysed code: calling it runs `forward`."""
+
+    klass: ModuleClass
+
+
+@dataclass(frozen=True)
+class ShapeKeeper:
+    """A module that returns a tensor of its input's layout: `nn.Dropout`,
+    `nn.LayerNorm` over the features, activations, `nn.Identity`."""
+
+
+@dataclass(frozen=True)
 class PackedValue:
     """A PackedSequence: made by pack_padded_sequence, or a layer's packed output."""
 
@@ -288,5 +350,11 @@ Value = (
     | ShapeValue
     | NewTensor
     | Opaque
+    | LayerClass
+    | DictValue
+    | LayerList
+    | ModuleClass
+    | Instance
+    | ShapeKeeper
     | Unknown
 )

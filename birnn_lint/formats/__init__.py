@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from birnn_lint.findings import Finding
@@ -47,7 +47,8 @@ def render(name: str, reports: Sequence[Report], options: RenderOptions) -> str:
     if name not in FORMATS:
         raise ValueError(f"unknown output format {name!r}")
     module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
-    return module.render(reports, options)
+    renderer: Callable[[Sequence[Report], RenderOptions], str] = module.render
+    return renderer(reports, options)
 
 
 def all_findings(reports: Sequence[Report]) -> list[Finding]:
@@ -61,6 +62,16 @@ def one_line(text: str) -> str:
     """`text` with its line breaks (and the indentation after them) turned into one
     space, for formats that promise one line per finding."""
     return _LINE_BREAKS.sub(" ", text)
+
+
+def in_cell(finding: Finding) -> str:
+    """For a finding in a notebook, `cell N, line R, column C: ` (its place in the
+    cell), put before the message by the formats whose positions are the .ipynb file's
+    own lines; "" elsewhere."""
+    if finding.cell is None:
+        return ""
+    where = finding.location
+    return f"cell {finding.cell}, line {where.row}, column {where.column}: "
 
 
 def applicable(finding: Finding, unsafe_fixes: bool) -> bool:

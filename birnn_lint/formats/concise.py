@@ -10,7 +10,11 @@ from birnn_lint.formats.style import Style
 
 
 def line(finding: Finding, options: RenderOptions, style: Style) -> str:
-    where = f"{style.path(finding.filename)}:{finding.location.row}:{finding.location.column}:"
+    # In a notebook, as ruff writes it: `nb.ipynb:cell 5:3:10:` (row and column in the cell).
+    cell = f"cell {finding.cell}:" if finding.cell is not None else ""
+    where = (
+        f"{style.path(finding.filename)}:{cell}{finding.location.row}:{finding.location.column}:"
+    )
     marker = fix_marker(finding, options.unsafe_fixes)
     parts = [where, style.code(finding.code)]
     if marker:

@@ -102,12 +102,29 @@ def _help(finding: Finding, options: RenderOptions, style: Style, indent: int) -
     return [" " * indent + style.help("= help: ") + text]
 
 
+def _notebook_cells(report: Report) -> dict[int, str]:
+    if report.source is None or not any(f.cell is not None for f in report.findings):
+        return {}
+    from birnn_lint.notebooks.check import cell_sources
+
+    return cell_sources(report.source)
+
+
 def render(reports: Sequence[Report], options: RenderOptions) -> str:
     style = Style(options.color)
     blocks = []
     for report in reports:
-        lines = _LINE_BREAK.split(report.source) if report.source is not None else []
+        cells = _notebook_cells(report)
+        file_lines: list[str] | None = None
         for finding in report.findings:
+            if finding.cell is not None:  # a notebook: the snippet is the cell's source
+                cell = cells.get(finding.cell)
+                lines = _LINE_BREAK.split(cell) if cell is not None else []
+            else:
+                if file_lines is None:  # (not for a notebook: its JSON may be huge)
+                    source = report.source
+                    file_lines = _LINE_BREAK.split(source) if source is not None else []
+                lines = file_lines
             block = [header(finding, options, style)]
             snippet = _snippet(finding, lines, style)
             block.extend(snippet)

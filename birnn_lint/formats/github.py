@@ -1,10 +1,14 @@
-"""GitHub Actions workflow commands: one `::error ...::message` annotation per finding."""
+"""GitHub Actions workflow commands: one `::error ...::message` annotation per finding.
+
+In a notebook the annotation is on the line of the .ipynb file that holds the flagged
+code (the JSON string of that source line), and the message starts with the cell, line
+and column."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from birnn_lint.formats import RenderOptions, Report, all_findings
+from birnn_lint.formats import RenderOptions, Report, all_findings, in_cell
 
 
 def _data(text: str) -> str:
@@ -21,12 +25,12 @@ def render(reports: Sequence[Report], options: RenderOptions) -> str:
         props = ",".join(
             [
                 f"file={_property(f.filename)}",
-                f"line={f.location.row}",
-                f"col={f.location.column}",
-                f"endLine={f.end_location.row}",
-                f"endColumn={f.end_location.column}",
+                f"line={f.file_location.row}",
+                f"col={f.file_location.column}",
+                f"endLine={f.file_end_location.row}",
+                f"endColumn={f.file_end_location.column}",
                 f"title={_property(f.code)}",
             ]
         )
-        out.append(f"::error {props}::{_data(f.message)}\n")
+        out.append(f"::error {props}::{_data(in_cell(f) + f.message)}\n")
     return "".join(out)

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 
-from birnn_lint.formats import RenderOptions, Report
+from birnn_lint.formats import RenderOptions, Report, in_cell
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -24,7 +24,7 @@ def render(reports: Sequence[Report], options: RenderOptions) -> str:
         lines = _LINE_BREAK.split(report.source) if report.source is not None else []
         seen: dict[str, int] = {}
         for f in report.findings:
-            row = f.location.row
+            row = f.file_location.row  # in a notebook: the line of its JSON text
             text = lines[row - 1].strip() if 0 < row <= len(lines) else ""
             key = "\0".join((f.code, f.filename, f.message, text))
             occurrence = seen.get(key, 0)
@@ -34,13 +34,13 @@ def render(reports: Sequence[Report], options: RenderOptions) -> str:
                 {
                     "type": "issue",
                     "check_name": f.code,
-                    "description": f"{f.code} {f.message}",
+                    "description": f"{f.code} {in_cell(f)}{f.message}",
                     "categories": ["Bug Risk"],
                     "severity": "major",
                     "fingerprint": digest.hexdigest(),
                     "location": {
                         "path": f.filename,
-                        "lines": {"begin": row, "end": max(f.end_location.row, row)},
+                        "lines": {"begin": row, "end": max(f.file_end_location.row, row)},
                     },
                 }
             )

@@ -1,5 +1,7 @@
 """JUnit XML, as ruff writes it: one test suite per file with findings, one failing
-test case per finding; a single passing case when nothing is found."""
+test case per finding; a single passing case when nothing is found. In a notebook the
+`line` and `column` attributes are those of the .ipynb file's JSON text, and the
+failure's text names the cell, line and column."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from birnn_lint.formats import RenderOptions, Report
+from birnn_lint.formats import RenderOptions, Report, in_cell
 
 # Characters XML 1.0 cannot carry, even escaped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -47,13 +49,16 @@ def render(reports: Sequence[Report], options: RenderOptions) -> str:
                 "testcase",
                 name=f"org.birnn_lint.{f.code}",
                 classname=_text(f.filename),
-                line=str(f.location.row),
-                column=str(f.location.column),
+                line=str(f.file_location.row),
+                column=str(f.file_location.column),
             )
-            failure = ET.SubElement(case, "failure", message=_text(f.message))
-            failure.text = _text(
-                f"line {f.location.row}, col {f.location.column}, {f.code} {f.message}"
+            failure = ET.SubElement(case, "failure", message=_text(in_cell(f) + f.message))
+            where = (
+                f"cell {f.cell}, line {f.location.row}, col {f.location.column}"
+                if f.cell is not None
+                else f"line {f.location.row}, col {f.location.column}"
             )
+            failure.text = _text(f"{where}, {f.code} {f.message}")
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

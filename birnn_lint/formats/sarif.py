@@ -3,6 +3,9 @@ description, help from its spec), every finding a result, fixes as SARIF `fixes`
 
 Columns are code points (`columnKind: unicodeCodePoints`), as in the findings.
 Relative paths are relative to the working folder, declared as `%SRCROOT%`.
+In a notebook the region is in the .ipynb file's JSON text (the line holding the flagged
+code), the message starts with the cell, line and column, and the result's properties
+hold `cell` and `cellRegion`; no `fixes` are given (they are edits of a cell's source).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from urllib.parse import quote
 
 from birnn_lint import __version__
 from birnn_lint.findings import Finding, Position
-from birnn_lint.formats import RenderOptions, Report, all_findings
+from birnn_lint.formats import RenderOptions, Report, all_findings, in_cell
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -26,11 +29,11 @@ _ROOT = "%SRCROOT%"
 
 def _rules() -> list[dict[str, Any]]:
     from birnn_lint.registry import all_rules
-    from birnn_lint.specs import load_spec
+    from birnn_lint.specs import user_spec
 
     rules = []
     for rule in all_rules():
-        spec = load_spec(rule.code) or rule.summary
+        spec = user_spec(rule.code) or rule.summary
         rules.append(
             {
                 "id": rule.code,
@@ -73,19 +76,25 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": "error",
-        "message": {"text": finding.message},
+        "message": {"text": in_cell(finding) + finding.message},
         "locations": [
             {
                 "physicalLocation": {
                     "artifactLocation": _artifact(finding.filename),
-                    "region": _region(finding.location, finding.end_location),
+                    "region": _region(finding.file_location, finding.file_end_location),
                 }
             }
         ],
     }
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
-    if finding.fix is not None and finding.fix.edits:
+    if finding.cell is not None:
+        result["properties"] = {
+            "cell": finding.cell,
+            "cellRegion": _region(finding.location, finding.end_location),
+        }
+    # A notebook's fix edits are positions in a cell, not in the file: none are given.
+    if finding.fix is not None and finding.fix.edits and finding.cell is None:
         fix = finding.fix
         result["fixes"] = [
             {

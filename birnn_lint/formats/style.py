@@ -9,8 +9,8 @@ class Style:
     def __init__(self, color: bool) -> None:
         self.color = color
 
-    def _paint(self, text: str, **style: object) -> str:
-        return click.style(text, **style) if self.color else text
+    def _paint(self, text: str, fg: str | None = None, bold: bool | None = None) -> str:
+        return click.style(text, fg=fg, bold=bold) if self.color else text
 
     def path(self, text: str) -> str:
         return self._paint(text, bold=True)

@@ -39,7 +39,7 @@ def _layer(bidirectional: bool) -> LayerInfo:
     assert isinstance(call, cst.Call)
     return LayerInfo(
         ident=1,
-        kind=LayerKind.GRU,
+        kinds=frozenset({LayerKind.GRU}),
         name="rnn",
         num_layers=Setting(2, "2"),
         hidden_size=Setting(16, "16"),

@@ -384,3 +384,39 @@ def test_try_else_runs_on_the_bodys_state():
             return s[-1]
     """
     assert [c for c, _ in codes(source)] == ["BRN002"]
+
+
+# ---------------------------------------------------------------- shape-only reads
+
+SHAPE_READ_PRELUDE = """
+import torch, torch.nn as nn
+lstm = nn.LSTM(8, 16, 2, bidirectional=True)
+gru = nn.GRU(8, 16, 2, bidirectional=True, batch_first=True)
+
+def f(x):
+    output, hidden_state = lstm(x)
+    out_b, h_n = gru(x)
+    return {read}
+"""
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "hidden_state[-1].size(-1)",
+        "h_n[-1].shape[0]",
+        "out_b[:, -1].device",
+        "output[:, -1].dtype",
+        "h_n[-1].dim()",
+        "len(h_n[-1])",
+        "h_n[-1].numel()",
+        "output[-1].size()",
+    ],
+)
+def test_shape_only_reads_are_not_misreads(read):
+    assert codes(SHAPE_READ_PRELUDE.format(read=read)) == []
+
+
+def test_a_value_used_after_its_shape_is_read_is_flagged():
+    source = SHAPE_READ_PRELUDE.format(read="h_n[-1] * h_n[-1].size(-1)")
+    assert [c for c, _ in codes(source)] == ["BRN002"]

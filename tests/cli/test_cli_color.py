@@ -59,3 +59,12 @@ def test_force_color_when_piped(tmp_path: Path) -> None:
     # Machine formats never carry colour.
     as_json = birnn("check", "--format", "json", cwd=tmp_path, env=clean_env(FORCE_COLOR="1"))
     assert ESC not in as_json.out
+
+
+def test_force_color_zero_or_false_is_off(tmp_path: Path) -> None:
+    write(tmp_path, "broken.py", BROKEN)
+    for value in ("0", "false"):
+        piped = birnn("check", cwd=tmp_path, env=clean_env(FORCE_COLOR=value))
+        assert "BRN900" in piped.out and ESC not in piped.out
+        on_tty = _on_terminal(["check"], tmp_path, clean_env(FORCE_COLOR=value))
+        assert "BRN900" in on_tty and ESC not in on_tty

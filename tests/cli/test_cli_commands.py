@@ -18,11 +18,14 @@ def test_rule_prints_the_spec(tmp_path: Path) -> None:
     result = birnn("rule", "BRN002", cwd=tmp_path)
     assert result.code == 0
     spec = load_spec("BRN002")
-    if spec:
-        assert result.out.strip() == spec.strip()
-    else:  # the registry's summary until the spec exists
-        assert "hidden-last-index-one-direction" in result.out
+    assert spec and "\n## Proof\n" in spec
+    # The page as users read it: everything up to the test suite's `## Proof` TOML.
+    assert result.out.strip() == spec.split("\n## Proof\n")[0].strip()
+    assert "## Fix safety" in result.out
+    assert "## Proof" not in result.out and "wrong_when" not in result.out
     assert birnn("rule", "brn002", cwd=tmp_path).out == result.out
+    as_json = birnn("rule", "BRN002", "--format", "json", cwd=tmp_path)
+    assert "## Proof" not in as_json.out
 
 
 def test_rule_all(tmp_path: Path) -> None:

@@ -51,7 +51,8 @@ def test_unreadable_file_is_a_finding(tmp_path: Path) -> None:
     write(tmp_path, "latin.py", b"x = '\xff'\n")
     result = birnn("check", "--format", "concise", cwd=tmp_path)
     assert result.code == 1, result
-    assert concise_findings(result.out) == [("latin.py", 1, 1, "BRN901")]
+    # At the byte that does not decode.
+    assert concise_findings(result.out) == [("latin.py", 1, 6, "BRN901")]
 
 
 def test_unknown_code_exits_2(tmp_path: Path) -> None:

@@ -43,7 +43,8 @@ def test_unsafe_fixes_mark_findings_fixable(tmp_path: Path) -> None:
     write(tmp_path, "model.py", FLAGGED)
     result = birnn("check", "--unsafe-fixes", "--format", "concise", cwd=tmp_path)
     assert "BRN002 [*] " in result.out
-    assert "[*] 1 fixable with `--fix`." in result.out
+    # Fixable only with both flags, and the summary says so.
+    assert "[*] 1 fixable with `--fix --unsafe-fixes`." in result.out
 
 
 def test_diff_writes_nothing(tmp_path: Path) -> None:

@@ -57,3 +57,21 @@ def test_syntax_error_is_flake8s(tmp_path: Path) -> None:
     write(tmp_path, "broken.py", BROKEN)
     result = _flake8(tmp_path, "--select", "BRN,E999", "broken.py")
     assert "E999" in result.stdout and "BRN" not in result.stdout
+
+
+def test_settings_noqa_and_unreadable_files_as_check_reads_them(tmp_path: Path) -> None:
+    """README: the plugin reports what `check` reports: `[tool.birnn-lint]` applies,
+    birnn-lint's `# noqa` is read case-insensitively, and a file `check` cannot decode
+    is BRN901 at the same place."""
+    write(tmp_path, "pyproject.toml", '[tool.birnn-lint]\nignore = ["BRN010"]\n')
+    write(tmp_path, "model.py", MANY)
+    write(tmp_path, "lower.py", FLAGGED.replace("h_n[-1]", "h_n[-1]  # NOQA: brn002"))
+    write(tmp_path, "bad.py", FLAGGED.encode() + b'x = "\xff"\n')
+    ours = birnn("check", "--format", "concise", "--no-cache", cwd=tmp_path)
+    theirs = _flake8(tmp_path, ".")
+    ours_found = sorted(concise_findings(ours.out))
+    assert ours_found == sorted(concise_findings(theirs.stdout.replace("./", ""))), theirs
+    codes = {(path, code) for path, _, _, code in ours_found}
+    assert ("bad.py", "BRN901") in codes
+    assert not any(code == "BRN010" for _, code in codes)
+    assert not any(path == "lower.py" for path, _ in codes)

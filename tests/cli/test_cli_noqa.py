@@ -38,6 +38,10 @@ CASES = [
     (FLAGGED + "# birnn-lint: noqa: BRN002\n", True),
     ("# birnn-lint: noqa: BRN005\n" + FLAGGED, False),
     ('"""# birnn-lint: noqa"""\n' + FLAGGED, False),
+    # The file-level directive counts only on a line of its own (README, as ruff).
+    (_flagged_with("# birnn-lint: noqa"), False),
+    (FLAGGED.replace("x = torch", "x = 1  # birnn-lint: noqa\nx = torch"), False),
+    ("    # birnn-lint: noqa\n" + FLAGGED, True),
     (MULTI_LINE.replace("    h_n[\n", "    h_n[  # noqa: BRN002\n"), True),
     (MULTI_LINE.replace("        -1\n", "        -1  # noqa: BRN002\n"), False),
     (MULTI_LINE.replace("torch.relu(\n", "torch.relu(  # noqa: BRN002\n"), False),
@@ -108,3 +112,26 @@ def test_add_noqa_leaves_lines_that_cannot_take_a_comment() -> None:
     assert [f.location.row for f in findings] == [FLAGGED_AT[0]]
     result = add_noqa(source, findings)
     assert result.source == source and result.skipped == [FLAGGED_AT[0]]
+
+
+def test_diagnostics_are_hidden_only_by_settings(tmp_path: Path) -> None:
+    """README: BRN900 can be hidden only by `ignore` or `per-file-ignores`, not by a
+    comment (which, in a file that does not parse, may not be one)."""
+    from cli_support import BROKEN
+
+    write(tmp_path, "line.py", BROKEN.replace("def f(:", "def f(:  # noqa"))
+    write(tmp_path, "coded.py", BROKEN.replace("def f(:", "def f(:  # noqa: BRN900"))
+    write(tmp_path, "file.py", "# birnn-lint: noqa\n" + BROKEN)
+    result = birnn("check", "--format", "concise", "--no-cache", cwd=tmp_path)
+    assert sorted(concise_findings(result.out)) == [
+        ("coded.py", 1, 7, "BRN900"),
+        ("file.py", 2, 7, "BRN900"),
+        ("line.py", 1, 7, "BRN900"),
+    ], result
+    assert birnn("check", "--ignore", "BRN900", cwd=tmp_path).code == 0
+    write(
+        tmp_path,
+        "pyproject.toml",
+        '[tool.birnn-lint]\nper-file-ignores = { "*.py" = ["BRN900"] }\n',
+    )
+    assert birnn("check", cwd=tmp_path).code == 0

@@ -13,10 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 from cli_support import FLAGGED, REPO_ROOT, birnn, clean_env, git, safe_fix_example, write
 
 from birnn_lint.engine import check_source
+from birnn_lint.notebooks.check import check_notebook
 
 _JUNK = shutil.ignore_patterns(
     ".git",
@@ -56,6 +58,16 @@ def _try_repo(hook_repo: Path, work: Path, home: Path) -> subprocess.CompletedPr
     )
 
 
+def _notebook(path: Path, *sources: str) -> Path:
+    """A notebook written by nbformat: a markdown cell, then one code cell per source."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Notes")]
+    nb.cells += [nbformat.v4.new_code_cell(source) for source in sources]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    return path
+
+
 def test_hooks_fail_on_findings_and_pass_once_fixed(hook_repo: Path, tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
@@ -63,6 +75,14 @@ def test_hooks_fail_on_findings_and_pass_once_fixed(hook_repo: Path, tmp_path: P
     model = write(work, "model.py", FLAGGED)
     code, example = safe_fix_example()
     safe = write(work, "safe.py", example)
+    # Notebooks (pre-commit's `jupyter` type): FLAGGED's lines 1-2, 3-5 and 6 as cells 2-4.
+    lines = FLAGGED.splitlines(keepends=True)
+    notebook = _notebook(
+        work / "nbs" / "model.ipynb", "".join(lines[:2]), "".join(lines[2:5]), lines[5]
+    )
+    notebook_text = notebook.read_text(encoding="utf-8")
+    safe_notebook = _notebook(work / "nbs" / "safe.ipynb", example)
+    safe_notebook_text = safe_notebook.read_text(encoding="utf-8")
     git("add", "-A", cwd=work)
 
     failed = _try_repo(hook_repo, work, tmp_path / "pre-commit-home")
@@ -74,8 +94,14 @@ def test_hooks_fail_on_findings_and_pass_once_fixed(hook_repo: Path, tmp_path: P
     assert safe.read_text(encoding="utf-8") != example
     assert code not in [f.code for f in check_source(safe.read_text(encoding="utf-8"), "s")]
     assert model.read_text(encoding="utf-8") == FLAGGED
+    assert "nbs/model.ipynb:cell 4:1:8: BRN002" in log
+    assert notebook.read_text(encoding="utf-8") == notebook_text
+    fixed_notebook = safe_notebook.read_text(encoding="utf-8")
+    assert fixed_notebook != safe_notebook_text
+    assert code not in [f.code for f in check_notebook(fixed_notebook, "safe.ipynb")]
 
-    assert birnn("check", "--fix", "--unsafe-fixes", "model.py", cwd=work).code == 0
+    fixed = birnn("check", "--fix", "--unsafe-fixes", "model.py", "nbs/model.ipynb", cwd=work)
+    assert fixed.code == 0, fixed
     git("add", "-A", cwd=work)
     passed = _try_repo(hook_repo, work, tmp_path / "pre-commit-home")
     log = passed.stdout + passed.stderr

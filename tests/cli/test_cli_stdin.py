@@ -76,7 +76,7 @@ def test_stdin_diff(tmp_path: Path) -> None:
 def test_stdin_not_utf8_is_a_finding(tmp_path: Path) -> None:
     result = birnn("check", "--format", "concise", "-", cwd=tmp_path, input=b"x = '\xff\xfe'\n")
     assert result.code == 1
-    assert concise_findings(result.out) == [("-", 1, 1, "BRN901")]
+    assert concise_findings(result.out) == [("-", 1, 6, "BRN901")]  # at the byte
     # With --fix the input is given back untouched.
     fixed = birnn("check", "--fix", "-", cwd=tmp_path, input=b"x = '\xff\xfe'\n")
     assert fixed.code == 1

@@ -82,7 +82,7 @@ IMPORT_NEEDED = (
     "def encode(x):\n"
     "    output, h_n = rnn(x)\n"
     "    first = h_n[-1]  # keep this comment\n"
-    "    return h_n[-1]\n"
+    "    return first, h_n[-1]\n"
 )
 
 

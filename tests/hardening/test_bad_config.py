@@ -84,7 +84,7 @@ WRONG_TYPES = {
     ),
     "null byte in a code": (
         'ignore = ["BRN\\u0000"]',
-        "unknown rule code or prefix 'BRN\\x00' in `ignore` of {path} (did you mean 'BRN903'?)",
+        "unknown rule code or prefix 'BRN\\x00' in `ignore` of {path} (did you mean 'BRN'?)",
     ),
 }
 
@@ -155,12 +155,12 @@ def test_a_folder_named_pyproject_toml_is_not_a_config(tmp_path: Path) -> None:
 STDIN = {
     "invalid utf-8": (
         b"x = '\xff'\n",
-        "-:1:1: BRN901 invalid UTF-8 at line 1, column 6 (byte 0xff)",
+        "-:1:6: BRN901 invalid UTF-8 at line 1, column 6 (byte 0xff)",
     ),
     "binary": (b"\x89PNG\r\n\x1a\n", "-:1:1: BRN901 invalid UTF-8 at line 1, column 1 (byte 0x89)"),
     "null byte": (
         b"import torch\nx = 1\x00\nrnn = torch.nn.LSTM(1, 2)\n",
-        "-:1:1: BRN900 syntax error: source code string cannot contain null bytes",
+        "-:2:6: BRN900 syntax error: source code string cannot contain null bytes",
     ),
     "unknown cookie": (
         b"# coding: klingon\nx = 1\n",

@@ -3,16 +3,17 @@ the other files are still checked, and the run exits 1 (not 2: these are finding
 
 from __future__ import annotations
 
-import errno
 import os
-import threading
-import time
+import subprocess
+import sys
 from pathlib import Path
 
 from hardening_support import (
     FLAGGED,
+    _checked,
     birnn,
     drop_root_prefix,
+    environment,
     flagged_line,
     shared_folder,
     write,
@@ -102,46 +103,49 @@ def test_odd_paths_named(tmp_path: Path) -> None:
     ]
 
 
-def _delete_when_read(fifo: Path, victim: Path, done: threading.Event) -> None:
-    """Wait until birnn-lint opens `fifo` (a .gitignore it reads during discovery), then
-    delete `victim`, then let the read finish (EOF: an empty .gitignore)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)  # ENXIO until a reader opens it
-        except OSError as error:
-            if error.errno != errno.ENXIO:
-                raise
-            time.sleep(0.005)
-            continue
-        victim.unlink()
-        done.set()
-        os.close(fd)
-        return
-
-
 def test_file_deleted_between_discovery_and_reading(tmp_path: Path) -> None:
-    """Deterministic, without mocks: discovery reads each folder's .gitignore as it walks
-    (as git does, it blocks on a FIFO). `a_victim.py` is listed before the walk enters
-    `b/`, whose .gitignore is a FIFO; the writer end deletes the victim while discovery
-    waits on it, so the file is gone when the checking starts."""
-    write(tmp_path, "a_victim.py", FLAGGED)
-    write(tmp_path, "b/model.py", FLAGGED)
-    os.mkfifo(tmp_path / "b" / ".gitignore")
-    write(tmp_path, "c_model.py", FLAGGED)
-    done = threading.Event()
-    helper = threading.Thread(
-        target=_delete_when_read,
-        args=(tmp_path / "b" / ".gitignore", tmp_path / "a_victim.py", done),
+    """Deterministic: birnn-lint's own entry point runs in a Python process where the
+    runner, once called with the discovered files, first deletes `a_victim.py` (a hook
+    between the two real components, standing in for neither), so the file is gone
+    after it was listed and before it is read."""
+    project = tmp_path / "project"
+    write(project, "a_victim.py", FLAGGED)
+    write(project, "b/model.py", FLAGGED)
+    write(project, "c_model.py", FLAGGED)
+    script = (
+        "import os, sys\n"
+        "import birnn_lint.runner as runner\n"
+        "from birnn_lint.cli import main\n"
+        "real = runner.check_files\n"
+        "def check_files(files, **options):\n"
+        "    os.unlink('a_victim.py')\n"
+        "    return real(files, **options)\n"
+        "runner.check_files = check_files\n"
+        "sys.exit(main(sys.argv[1:]))\n"
     )
-    helper.start()
-    try:
-        lines = _concise(tmp_path)
-    finally:
-        helper.join(timeout=70)
-    assert done.is_set(), "discovery never read b/.gitignore"
-    assert lines == [
+    done = subprocess.run(
+        [sys.executable, "-c", script, "check", "--no-cache", "--format", "concise", "-q"],
+        cwd=project,
+        capture_output=True,
+        env=environment(),
+        timeout=120,
+    )
+    result = _checked(done.returncode, done.stdout, done.stderr)
+    assert result.code == 1, result
+    assert not (project / "a_victim.py").exists()
+    assert result.out.splitlines() == [
         "a_victim.py:1:1: BRN901 no such file (it may have been deleted)",
         flagged_line("b/model.py"),
         flagged_line("c_model.py"),
     ]
+
+
+def test_a_fifo_named_gitignore_does_not_block(tmp_path: Path) -> None:
+    """Nothing ever writes to these FIFOs: reading one would hang the run."""
+    write(tmp_path, "b/model.py", FLAGGED)
+    os.mkfifo(tmp_path / ".gitignore")
+    os.mkfifo(tmp_path / "b" / ".gitignore")
+    write(tmp_path, "c_model.py", FLAGGED)
+    result = birnn("check", "--no-cache", "--format", "concise", "-q", cwd=tmp_path, timeout=60)
+    assert result.code == 1, result
+    assert result.lines == [flagged_line("b/model.py"), flagged_line("c_model.py")]

@@ -75,10 +75,10 @@ CASES: dict[str, Case] = {
         _syntax(3, 1, "inconsistent use of tabs and spaces in indentation"),
     ),
     "backslash_at_eof": Case(b"x = 1 +\\\n", _syntax(1, 9, "unexpected EOF while parsing")),
+    # At the null byte (CPython says 1:1, or no line at all).
     "null_byte": Case(
         b"x = 1\x00\n",
-        (1, 1, "BRN900", "syntax error: source code string cannot contain null bytes"),
-        moves=False,
+        (1, 6, "BRN900", "syntax error: source code string cannot contain null bytes"),
     ),
     "binary_png": Case(
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01",
@@ -88,19 +88,17 @@ CASES: dict[str, Case] = {
     ),
     "binary_with_nulls": Case(
         b"\x7fELF\x02\x01\x01\x00\x00\x00\x03\x00>\x00\n",
-        (1, 1, "BRN900", "syntax error: source code string cannot contain null bytes"),
+        (1, 8, "BRN900", "syntax error: source code string cannot contain null bytes"),
         moves=False,
         prelude=False,
     ),
     "invalid_utf8": Case(
         b'x = "\xff"\n',
-        (1, 1, "BRN901", "invalid UTF-8 at line {row}, column 6 (byte 0xff)"),
-        moves=False,
+        (1, 6, "BRN901", "invalid UTF-8 at line {row}, column 6 (byte 0xff)"),
     ),
     "utf8_encoded_surrogate": Case(
         b"x = '\xed\xa0\x80'\n",
-        (1, 1, "BRN901", "invalid UTF-8 at line {row}, column 6 (byte 0xed)"),
-        moves=False,
+        (1, 6, "BRN901", "invalid UTF-8 at line {row}, column 6 (byte 0xed)"),
     ),
     "latin1_cookie": Case(b'x = "\xe9t\xe9"\n', None, head=b"# -*- coding: latin-1 -*-\n"),
     "latin1_cookie_syntax_error": Case(

@@ -54,6 +54,7 @@ def test_read_only_file_is_reported_not_forced(tmp_path: Path) -> None:
     assert result.lines == [
         flagged_line("model.py", marker="[*]"),
         "Found 1 finding (0 fixed, 1 remaining).",
+        "1 fix not applied (see the warnings above).",
     ]
     assert result.err == "birnn-lint: warning: model.py: not written: the file is read-only\n"
     assert path.read_text() == FLAGGED

@@ -242,3 +242,38 @@ def test_clean_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
     with pytest.raises(cache_module.CacheError):
         cache_module.clean(a_file)
     assert a_file.exists()
+
+
+def test_the_index_and_entries_stay_bounded_as_files_come_and_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Keep no spare entries, so that pruning shows after a few rounds.
+    monkeypatch.setattr(cache_module, "_SPARE_ENTRIES", 0)
+    rounds, per_round = 6, 5
+    tree = tmp_path / "tree"
+    batches = []
+    for r in range(rounds):
+        names = [f"round{r}_{i}.py" for i in range(per_round)]
+        for i, name in enumerate(names):
+            # Distinct contents (and a finding, so each file has an entry).
+            (tree / name).parent.mkdir(parents=True, exist_ok=True)
+            (tree / name).write_text(FLAGGED + f"# round {r} file {i}\n")
+        batches.append(names)
+    time.sleep(cache_module._RACY_SECONDS + 0.2)  # settled: they enter the index
+    cache = tmp_path / "cache"
+    for names in batches:
+        results = _run(tree, names, cache)
+        assert all([f.code for f in r.findings] == ["BRN002"] for r in results)
+        [index] = cache.glob("*/index.json")
+        indexed = json.loads(index.read_bytes())["files"]
+        # Only this round's files: the previous round's were deleted.
+        assert sorted(os.path.basename(p) for p in indexed) == names
+        assert len(_entries(cache)) <= 2 * per_round
+        for name in names:
+            (tree / name).unlink()
+    # A run that checks nothing new still drops the deleted paths.
+    (tree / "kept.py").write_text(FLAGGED)
+    _run(tree, ["kept.py"], cache)
+    [index] = cache.glob("*/index.json")
+    # kept.py is too new for the index; the last round's deleted paths are gone.
+    assert json.loads(index.read_bytes())["files"] == {}

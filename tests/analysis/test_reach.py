@@ -1,0 +1,314 @@
+"""Following real code (issue 10, section 1): for each form, the wrong code is flagged
+and the right code is silent. Each snippet is our own minimal version of a pattern seen
+in public repositories (see tests/realworld/)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from birnn_lint.engine import check_source
+
+HEADER = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+
+# name -> (form, code with {read} where the last layer's state or last step is read,
+#          wrong read, right read, expected code for the wrong read)
+FORMS: dict[str, tuple[str, str, str, str, str]] = {
+    "annotated attribute": (
+        "annotated",
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn: nn.Module = nn.LSTM(8, 16, 2, bidirectional=True)
+
+            def forward(self, x):
+                out, (h, c) = self.rnn(x)
+                return {read}
+        """,
+        "h[-1]",
+        "torch.cat((h[-2], h[-1]), -1)",
+        "BRN002",
+    ),
+    "annotated local": (
+        "annotated",
+        """
+        def f(x):
+            rnn: nn.GRU = nn.GRU(8, 16, bidirectional=True)
+            out, h = rnn(x)
+            return {read}
+        """,
+        "h[-1]",
+        "torch.cat((h[-2], h[-1]), -1)",
+        "BRN002",
+    ),
+    "class chosen in branches": (
+        "class choice",
+        """
+        class M(nn.Module):
+            def __init__(self, cell_type):
+                super().__init__()
+                if cell_type == "gru":
+                    cell = nn.GRU
+                else:
+                    cell = nn.RNN
+                self.rnn = cell(8, 16, 2, bidirectional=True, batch_first=True)
+
+            def forward(self, x):
+                out, h = self.rnn(x)
+                return {read}
+        """,
+        "out[:, -1]",
+        "torch.cat((out[:, -1, :16], out[:, 0, 16:]), -1)",
+        "BRN005",
+    ),
+    "class from a registry": (
+        "class choice",
+        """
+        CELLS = {{"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}}
+
+        class M(nn.Module):
+            def __init__(self, cell_type):
+                super().__init__()
+                self.rnn = CELLS[cell_type](8, 16, bidirectional=True)
+
+            def forward(self, x):
+                out, _ = self.rnn(x)
+                return {read}
+        """,
+        "out[-1]",
+        "torch.cat((out[-1, :, :16], out[0, :, 16:]), -1)",
+        "BRN005",
+    ),
+    "attribute assigned in branches": (
+        "class choice",
+        """
+        class M(nn.Module):
+            def __init__(self, lstm):
+                super().__init__()
+                if lstm:
+                    self.rnn = nn.LSTM(8, 16, batch_first=True, bidirectional=True)
+                else:
+                    self.rnn = nn.GRU(8, 16, batch_first=True, bidirectional=True)
+
+            def forward(self, x):
+                out, _ = self.rnn(x)
+                return {read}
+        """,
+        "out[:, -1]",
+        "torch.cat((out[:, -1, :16], out[:, 0, 16:]), -1)",
+        "BRN005",
+    ),
+    "class attribute in a subclass": (
+        "class choice",
+        """
+        class Base(nn.Module):
+            _cell = None
+
+            def __init__(self):
+                super().__init__()
+                self.rnn = self._cell(8, 16, 2, bidirectional=True)
+
+            def forward(self, x):
+                out, h = self.rnn(x)
+                return {read}
+
+        class GRUModel(Base):
+            _cell = nn.GRU
+        """,
+        "h[-1]",
+        "torch.cat((h[-2], h[-1]), -1)",
+        "BRN002",
+    ),
+    "results handed to a helper": (
+        "crossing functions",
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.GRU(8, 16, batch_first=True, bidirectional=True)
+
+            def _pool(self, output):
+                return {read}
+
+            def forward(self, x):
+                output, h_n = self.rnn(x)
+                return self._pool(output)
+        """,
+        "output[:, -1]",
+        "torch.cat((output[:, -1, :16], output[:, 0, 16:]), -1)",
+        "BRN005",
+    ),
+    "layer from a factory method": (
+        "crossing functions",
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = self._make_rnn()
+
+            def _make_rnn(self):
+                return nn.LSTM(8, 16, 2, bidirectional=True)
+
+            def forward(self, x):
+                out, (h, c) = self.rnn(x)
+                return {read}
+        """,
+        "h[-1]",
+        "torch.cat((h[-2], h[-1]), -1)",
+        "BRN002",
+    ),
+    "layer passed as an argument": (
+        "crossing functions",
+        """
+        def encode(encoder, window):
+            out, h = encoder(window)
+            return {read}
+
+        def build():
+            return nn.GRU(8, 16, 2, bidirectional=True)
+
+        result = encode(build(), torch.randn(5, 3, 8))
+        """,
+        "h[-1]",
+        "torch.cat((h[-2], h[-1]), -1)",
+        "BRN002",
+    ),
+    "a model called at module level": (
+        "module results through callers",
+        """
+        class Encoder(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.GRU(8, 16, 2, bidirectional=True)
+
+            def forward(self, x):
+                return self.rnn(x)
+
+        encoder = Encoder()
+        outputs, hidden = encoder(torch.randn(5, 3, 8))
+        summary = {read}
+        """,
+        "hidden[-1]",
+        "torch.cat((hidden[-2], hidden[-1]), -1)",
+        "BRN002",
+    ),
+    "an encoder inside a model": (
+        "module results through callers",
+        """
+        class Encoder(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.LSTM(8, 16, 2, bidirectional=True, batch_first=True)
+
+            def forward(self, x):
+                output, (h, c) = self.rnn(x)
+                return output, h
+
+        class Seq2Seq(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.encoder = Encoder()
+
+            def forward(self, x):
+                output, hidden = self.encoder(x)
+                return {read}
+        """,
+        "hidden[-1]",
+        "torch.cat((hidden[-2], hidden[-1]), -1)",
+        "BRN002",
+    ),
+    "super().forward": (
+        "crossing functions",
+        """
+        class Base(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.GRU(8, 16, bidirectional=True)
+
+            def forward(self, x):
+                return self.rnn(x)
+
+        class Child(Base):
+            def forward(self, x):
+                out, h = super().forward(x)
+                return {read}
+        """,
+        "h[-1]",
+        "torch.cat((h[-2], h[-1]), -1)",
+        "BRN002",
+    ),
+    "through a dropout module": (
+        "shape-preserving",
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.GRU(8, 16, batch_first=True, bidirectional=True)
+                self.dropout = nn.Dropout(0.1)
+
+            def forward(self, x, mask):
+                out, _ = self.rnn(x)
+                out = self.dropout(out)
+                out = torch.relu(F.dropout(out, 0.2)) * mask
+                return {read}
+        """,
+        "out[:, -1]",
+        "torch.cat((out[:, -1, :16], out[:, 0, 16:]), -1)",
+        "BRN005",
+    ),
+    "layers in a ModuleList": (
+        "containers",
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.rnns = nn.ModuleList()
+                for i in range(n):
+                    self.rnns.append(nn.GRU(8, 16, bidirectional=True))
+
+            def forward(self, x):
+                for rnn in self.rnns:
+                    x, h = rnn(x)
+                return {read}
+        """,
+        "h[-1]",
+        "torch.cat((h[-2], h[-1]), -1)",
+        "BRN002",
+    ),
+    "layers in a comprehension": (
+        "containers",
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.layers = nn.ModuleList([nn.LSTM(8, 16, batch_first=True, bidirectional=True) for _ in range(n)])
+
+            def forward(self, x):
+                out, _ = self.layers[0](x)
+                return {read}
+        """,
+        "out[:, -1]",
+        "torch.cat((out[:, -1, :16], out[:, 0, 16:]), -1)",
+        "BRN005",
+    ),
+}
+
+
+def _source(template: str, read: str) -> str:
+    return HEADER + textwrap.dedent(template).format(read=read)
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_the_wrong_read_is_flagged(name: str) -> None:
+    _, template, wrong, _, code = FORMS[name]
+    found = check_source(_source(template, wrong), "reach.py")
+    assert [f.code for f in found] == [code], [f.message for f in found]
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_the_right_read_is_silent(name: str) -> None:
+    _, template, _, right, _ = FORMS[name]
+    found = check_source(_source(template, right), "reach.py")
+    assert found == [], [f.message for f in found]
