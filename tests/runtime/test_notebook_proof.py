@@ -19,7 +19,8 @@ import torch
 from entry_point import BIRNN_LINT
 from nbclient import NotebookClient
 from torch import nn
-from truths import last_layer_both_directions, reference
+
+from birnn_lint.proof.truths import last_layer_both_directions, reference
 
 FLAGGED_CELL = """\
 summary = h_n[-1]  # the sentence vector for the classifier
