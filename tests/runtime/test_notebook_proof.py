@@ -68,7 +68,7 @@ def _execute(path: Path) -> nbformat.NotebookNode:
 
 def _truth(saved: dict[str, object]) -> tuple[torch.Tensor, torch.Tensor]:
     """Computed outside the notebook: the same weights, run one layer, one direction and
-    one sentence at a time (tests/runtime/truths.py)."""
+    one sentence at a time (birnn_lint/proof/truths.py)."""
     layer = nn.LSTM(4, 6, num_layers=2, bidirectional=True)
     layer.load_state_dict(saved["weights"])  # type: ignore[arg-type]
     ref = reference(layer, saved["x"])  # type: ignore[arg-type]
