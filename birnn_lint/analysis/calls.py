@@ -309,8 +309,11 @@ class Calls(Statements):
                 escaped.append(value)
             position += 1
         for name, param in by_name.items():
+            received = self.file.received_layer(param) if not args else None
             if name in given:
                 self.env.assign(name, given[name])
+            elif received is not None:
+                self.env.assign(name, LayerRef(received))
             elif param.default is not None:
                 ok, default = literal(param.default)
                 if ok and isinstance(default, int) and not isinstance(default, bool):
@@ -348,7 +351,9 @@ class Calls(Statements):
             directions,
         )
         state: Value = state_h
-        if layer.kinds == {LayerKind.LSTM}:
+        if LayerKind.LSTM in layer.kinds and len(layer.kinds) > 1:
+            state = UNKNOWN  # a tensor for some members, (h_n, c_n) for the LSTM ones
+        elif layer.kinds == {LayerKind.LSTM}:
             state_c = Tensor(
                 layer,
                 STATE_C,

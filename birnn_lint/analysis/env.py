@@ -84,8 +84,10 @@ class Env:
 def merge_values(a: Value | None, b: Value | None) -> Value:
     # A name bound on one path only: reading it on the other would fail, so code that
     # reads it assumes the path that bound it (a loop that ran, a branch taken).
-    if a is None or b is None:
-        return a if b is None else b if a is None else UNKNOWN
+    if a is None:
+        return b if b is not None else UNKNOWN
+    if b is None:
+        return a
     if a == b:
         return a
     if isinstance(a, Tensor) and isinstance(b, Tensor):

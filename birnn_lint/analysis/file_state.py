@@ -5,7 +5,7 @@ rules made, by call context."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -15,15 +15,17 @@ from birnn_lint.analysis.classes import ClassFacts
 from birnn_lint.analysis.context import CallContext
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.env import Env, Status, fresh_opaque
-from birnn_lint.analysis.layer_sets import ALL_KINDS
+from birnn_lint.analysis.layer_sets import ALL_KINDS, external_layer
 from birnn_lint.analysis.layers import (
     LAYER_CLASSES,
     Scope,
     SettingResolver,
     assignments_in,
+    children,
     code,
     make_layer,
 )
+from birnn_lint.analysis.names import Resolver
 from birnn_lint.analysis.reports import Recorder
 from birnn_lint.analysis.values import (
     LayerClass,
@@ -48,32 +50,31 @@ INTERESTING_NAMES = frozenset(
     "GELU ELU SELU SiLU Sigmoid LeakyReLU Softsign Hardtanh Mish".split()
 )
 RNN_BASES = frozenset({"torch.nn.RNNBase", "torch.nn.modules.rnn.RNNBase"})
-Qualifier = Callable[[cst.CSTNode], Collection[object]]
 
 
 class FileState(ClassFacts, Recorder):
     def __init__(
         self,
         module: cst.Module,
-        qualified_names: Mapping[cst.CSTNode, object],
+        names: Resolver,
         rules: list[CheckRule],
         context: ev.RuleContext,
     ) -> None:
         super().__init__(rules, context)
         self.module = module
-        self.qnames = qualified_names
+        self.names = names
         self.layer_classes = LAYER_CLASSES
         self.layers: list[LayerInfo] = []
         self._layer_by_call: dict[cst.Call, LayerInfo | None] = {}
         self._binding_names: dict[cst.Call, str] = {}
         self._scopes: dict[cst.CSTNode, tuple[cst.FunctionDef | None, cst.ClassDef | None]] = {}
-        self._aliases: set[str] = set()
         self._classes: dict[str, list[cst.ClassDef]] = {}
         self._functions: dict[str, list[cst.FunctionDef]] = {}
         self._class_layers: dict[cst.ClassDef, dict[str, LayerInfo]] = {}
         self._class_values: dict[tuple[cst.ClassDef, str], object] = {}
         self._instance_attributes: dict[cst.ClassDef, dict[str, Value]] = {}
         self._computing: set[cst.ClassDef] = set()
+        self._received: dict[cst.Param, LayerInfo] = {}
         # The module's globals as its top level leaves them (set once it is analysed).
         self.globals: dict[str, Value] = {}
         self._module_layers: dict[str, LayerInfo] | None = None
@@ -111,11 +112,6 @@ class FileState(ClassFacts, Recorder):
                 kl, fn = current, None
             elif isinstance(current, cst.Call):
                 self._scopes[current] = (fn, kl)  # where its arguments' names resolve
-            elif isinstance(current, cst.ImportAlias) and current.asname is not None:
-                # `from torch.nn import GRU as Enc`: `Enc` must be resolved too.
-                target = current.asname.name
-                if isinstance(target, cst.Name):
-                    self._aliases.add(target.value)
             elif isinstance(current, (cst.Assign, cst.AnnAssign)):
                 value = current.value
                 targets = (
@@ -125,45 +121,29 @@ class FileState(ClassFacts, Recorder):
                 )
                 if isinstance(value, cst.Call) and len(targets) == 1:
                     self._binding_names[value] = code(targets[0])
-            stack.extend((child, fn, kl) for child in current.children)
+            stack.extend((child, fn, kl) for child in children(current))
 
     def qualified(self, node: cst.CSTNode) -> str | None:
         """The torch name `node` refers to (`nn.LSTM` -> "torch.nn.LSTM"), else None.
 
-        Only names whose last part is one the analysis knows are resolved: qualified
-        names are computed lazily, and most calls in a file are of no interest."""
-        if isinstance(node, cst.Attribute):
-            last = node.attr.value
-        elif isinstance(node, cst.Name):
-            last = node.value
-        else:
+        Only names whose last part is one the analysis models are given (as before the
+        resolver was ours): any other call reads as a call of an unknown function."""
+        if not isinstance(node, (cst.Attribute, cst.Name)):
             return None
-        if (
-            last not in INTERESTING_NAMES
-            and not _LAYER_WORD.search(last)
-            and last not in self._aliases
-        ):
+        name = self.names.qualified(node)
+        if name is None or not name.startswith("torch."):
             return None
-        found = self.qnames.get(node, ())
-        if callable(found):  # libcst's LazyValue
-            found = found()
-        assert isinstance(found, Collection)
-        for qname in found:
-            name = getattr(qname, "name", "")
-            if isinstance(name, str) and name.startswith("torch"):
-                return name
-        return None
+        last = name.rsplit(".", 1)[-1]
+        if last not in INTERESTING_NAMES and not _LAYER_WORD.search(last):
+            return None
+        return name
 
     def qualified_module(self, node: cst.CSTNode) -> str | None:
         """The torch module a name refers to (`nn` -> "torch.nn"), else None."""
         if not isinstance(node, (cst.Name, cst.Attribute)):
             return None
-        found = self.qnames.get(node, ())
-        if callable(found):
-            found = found()
-        assert isinstance(found, Collection)
-        names = [getattr(q, "name", "") for q in found]
-        return next((n for n in names if n in ("torch", "torch.nn")), None)
+        name = self.names.qualified(node)
+        return name if name in ("torch", "torch.nn") else None
 
     def functions(self) -> list[cst.FunctionDef]:
         return [n for n in self._scopes if isinstance(n, cst.FunctionDef)]
@@ -203,6 +183,41 @@ class FileState(ClassFacts, Recorder):
                 return ModuleClass(found[0])
             return self.globals.get(node.value)
         return None
+
+    def received_layer(self, param: cst.Param) -> LayerInfo | None:
+        """A parameter annotated `nn.LSTM`, `nn.GRU | nn.RNN`, `Optional[nn.RNNBase]`...:
+        a layer whose settings are all configurable (one per parameter)."""
+        if param.annotation is None:
+            return None
+        kinds = self._annotation_kinds(param.annotation.annotation)
+        if not kinds:
+            return None
+        if param not in self._received:
+            ident = 50_000 + len(self._received)
+            self._received[param] = external_layer(kinds, param.name.value, param, ident)
+        return self._received[param]
+
+    def _annotation_kinds(self, node: cst.BaseExpression) -> frozenset[LayerKind]:
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            value = self.static_value(node)
+            return value.kinds if isinstance(value, LayerClass) else frozenset()
+        parts: list[cst.BaseExpression] = []
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            parts = [node.left, node.right]
+        elif isinstance(node, cst.Subscript) and code(node.value).split(".")[-1] in (
+            "Union",
+            "Optional",
+        ):
+            parts = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+        kinds: frozenset[LayerKind] = frozenset()
+        for part in parts:
+            if code(part) == "None":
+                continue
+            found = self._annotation_kinds(part)
+            if not found:
+                return frozenset()
+            kinds |= found
+        return kinds
 
     def module_function(self, name: str) -> cst.FunctionDef | None:
         found = self._functions.get(name, [])

@@ -56,6 +56,16 @@ class Scope:
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _SKIP = (cst.BaseParenthesizableWhitespace, cst.Comma, cst.Dot, cst.AssignEqual, cst.Colon)
+# Per type: whether its values are children worth walking (isinstance on libcst's
+# classes, which are ABCs, costs far more than a dictionary look-up).
+_WALKED: dict[type, bool] = {}
+
+
+def _walked(kind: type) -> bool:
+    known = _WALKED.get(kind)
+    if known is None:
+        known = _WALKED[kind] = issubclass(kind, cst.CSTNode) and not issubclass(kind, _SKIP)
+    return known
 
 
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
@@ -68,11 +78,11 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     out: list[cst.CSTNode] = []
     for name in names:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if not isinstance(value, _SKIP):
-                out.append(value)
-        elif isinstance(value, (list, tuple)):
-            out.extend(v for v in value if isinstance(v, cst.CSTNode) and not isinstance(v, _SKIP))
+        value_kind = type(value)
+        if value_kind is list or value_kind is tuple:
+            out.extend(v for v in value if _walked(type(v)))
+        elif _walked(value_kind):
+            out.append(value)
     return out
 
 
@@ -180,7 +190,43 @@ class SettingResolver:
             and self.scope.klass is not None
         ):
             return self._self_attr(node.attr.value, text, carriers)
-        return Setting(None, text, True, carriers)
+        return Setting(None, text, True, carriers | self._stored_roots(node))
+
+    def _stored_roots(self, node: cst.BaseExpression) -> frozenset[str]:
+        """`config.birnn` where the function also does `self.config = config`: then
+        `self.config.birnn` carries the same setting."""
+        fn = self.scope.function
+        root: cst.BaseExpression = node
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if fn is None or not isinstance(root, cst.Name) or root is node:
+            return frozenset()
+        rest = code(node)[len(root.value) :]
+        out: set[str] = set()
+        for sub in walk(fn.body):
+            if isinstance(sub, cst.Assign) and code(sub.value) == root.value:
+                out.update(code(t.target) + rest for t in sub.targets)
+        return frozenset(out)
+
+    def dict_items(self, node: cst.BaseExpression) -> dict[str, cst.BaseExpression] | None:
+        """The keys of a dict splatted into a constructor (`**params`), each with the one
+        expression that sets it: a dict literal or `dict(...)` bound once to the name,
+        then `params["k"] = v` and `params.update(k=v)` in the same body. A key set more
+        than once reads as configurable; None when the dict cannot be read."""
+        literal_node = node
+        body: cst.CSTNode = self.scope.function.body if self.scope.function else self.scope.module
+        if isinstance(node, cst.Name):
+            values = assignments_in(body, node.value)
+            if len(values) != 1:
+                return None
+            literal_node = values[0]
+        found = _dict_literal(literal_node)
+        if found is None:
+            return None
+        if isinstance(node, cst.Name):
+            for key, value in _dict_updates(body, node.value):
+                found[key] = cst.Name("__set_twice__") if key in found else value
+        return found
 
     def _deeper(self, scope: Scope) -> SettingResolver:
         return SettingResolver(scope, self.classes, self.depth + 1)
@@ -242,7 +288,11 @@ def read_config(call: cst.Call, kind: str, resolver: SettingResolver) -> dict[st
         if arg.star == "*":
             return None
         if arg.star == "**":
-            star_kwargs = True
+            expanded = resolver.dict_items(arg.value)
+            if expanded is None:
+                star_kwargs = True
+            else:
+                given.update(expanded)
             continue
         if arg.keyword is not None:
             given[arg.keyword.value] = arg.value
@@ -288,3 +338,54 @@ def make_layer(
         proj_size=settings["proj_size"],
         node=call,
     )
+
+
+def _dict_literal(node: cst.BaseExpression) -> dict[str, cst.BaseExpression] | None:
+    """`{"k": v, ...}` or `dict(k=v, ...)` with literal keys."""
+    if isinstance(node, cst.Dict):
+        out: dict[str, cst.BaseExpression] = {}
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement) or not isinstance(
+                element.key, cst.SimpleString
+            ):
+                return None
+            key = element.key.evaluated_value
+            if not isinstance(key, str):
+                return None
+            out[key] = element.value
+        return out
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+        if any(a.keyword is None for a in node.args):
+            return None
+        return {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+    return None
+
+
+def _dict_updates(body: cst.CSTNode, name: str) -> list[tuple[str, cst.BaseExpression]]:
+    """`name["k"] = v` and `name.update(k=v)` / `name.update({"k": v})` in `body`."""
+    out: list[tuple[str, cst.BaseExpression]] = []
+    for node in walk(body):
+        if isinstance(node, cst.Assign) and len(node.targets) == 1:
+            target = node.targets[0].target
+            if (
+                isinstance(target, cst.Subscript)
+                and code(target.value) == name
+                and len(target.slice) == 1
+                and isinstance(target.slice[0].slice, cst.Index)
+                and isinstance(target.slice[0].slice.value, cst.SimpleString)
+            ):
+                key = target.slice[0].slice.value.evaluated_value
+                if isinstance(key, str):
+                    out.append((key, node.value))
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "update"
+            and code(node.func.value) == name
+        ):
+            for arg in node.args:
+                if arg.keyword is not None:
+                    out.append((arg.keyword.value, arg.value))
+                elif not arg.star:
+                    out.extend((_dict_literal(arg.value) or {}).items())
+    return out

@@ -1,7 +1,7 @@
 """Parse one file with libcst, interpret its bodies, and turn reports into findings.
 
-Metadata is paid for in two steps: qualified names (needed to recognise layers) for
-every parsed file, positions only for files that have something to report.
+Names are resolved by our own resolver (needed to recognise layers) for every parsed
+file; libcst's position metadata is computed only for files that have something to report.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import replace
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, QualifiedNameProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.contract import CheckRule
@@ -18,6 +18,7 @@ from birnn_lint.analysis.env import Env, Status, pending_of
 from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.interpreter import Interpreter
 from birnn_lint.analysis.layers import clear_caches
+from birnn_lint.analysis.names import Resolver
 from birnn_lint.diagnostics import (
     cpython_syntax_error,
     internal_error_finding,
@@ -64,14 +65,10 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     ]
     if not rules:
         return []
-    try:
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        qnames = wrapper.resolve(QualifiedNameProvider)
-    except RecursionError:
-        return [syntax_error_finding(filename, "cannot analyze: the code is nested too deeply")]
+    names = Resolver(module)
     context = ev.RuleContext(module)
     errors: list[Finding] = []
-    state = FileState(module, qnames, rules, context)
+    state = FileState(module, names, rules, context)
     returned: list[tuple[cst.CSTNode, Env, set[int]]] = []
     roots: list[tuple[cst.CSTNode, cst.ClassDef | None]] = [(module, None)]
     roots += [(function, state.class_of(function)) for function in state.functions()]
@@ -94,7 +91,10 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     reports = state.merged()
     if not reports and not state.failures:
         return errors
-    positions = wrapper.resolve(PositionProvider)
+    try:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    except RecursionError:
+        return [syntax_error_finding(filename, "cannot analyze: the code is nested too deeply")]
     for failure in state.failures:
         row = positions[failure.line_node].start.line
         what = f"rule {failure.code} at line {row} (the rule is off for the rest of the file)"

@@ -87,7 +87,10 @@ class SizeReader(InterpreterBase):
                 return Size(tensor.directions)
             return None
         if isinstance(value_, SizeValue):
-            return self.normalize(value_.size)
+            size = self.normalize(value_.size)
+            if tensor is not None and size.known is not None and size.known > 0:
+                return tensor.layer.literal_size(size.known, tensor.directions)
+            return size
         name = last_name(key or "")
         if isinstance(node, (cst.Name, cst.Attribute)):
             if BATCH_NAMES.match(name):
@@ -123,6 +126,9 @@ class SizeReader(InterpreterBase):
         return out
 
     def index_items(self, node: cst.Subscript, tensor: Tensor) -> list[object] | None:
+        # `out[torch.arange(B), lengths - 1]`: each sample at its own last valid step.
+        values = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+        per_sample = len(values) == len(node.slice) == 2 and any(_is_arange(v) for v in values)
         items: list[object] = []
         for element in node.slice:
             part = element.slice
@@ -137,6 +143,10 @@ class SizeReader(InterpreterBase):
                     items.append(Ellipsis)
                 elif self.is_last_layer(value, tensor):
                     items.append("last-layer")
+                elif per_sample and _is_arange(value):
+                    items.append("keep")
+                elif per_sample and _minus_one(value):
+                    items.append("last-valid")
                 else:
                     return None
             else:
@@ -163,7 +173,10 @@ class SizeReader(InterpreterBase):
                 return None, False, True
             ok, value = literal(expr)
             if ok and isinstance(value, int) and not isinstance(value, bool):
-                return (Size(abs(value)) if value else None), value < 0, True
+                if not value:
+                    return None, False, True
+                literal_size = tensor.layer.literal_size(abs(value), tensor.directions)
+                return literal_size, value < 0, True
             size = self.size_of(expr, tensor)
             if isinstance(size, Size):
                 return size, False, True
@@ -223,3 +236,23 @@ class SizeReader(InterpreterBase):
         if isinstance(value, Opaque):
             return AxisRead(value, int(axis.value), axis)
         return None
+
+
+def _is_arange(node: cst.BaseExpression) -> bool:
+    """`torch.arange(n)` / `range(n)`: every sample, in order."""
+    if not isinstance(node, cst.Call):
+        return False
+    func = node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+    return name in ("arange", "range") and len(node.args) == 1
+
+
+def _minus_one(node: cst.BaseExpression) -> bool:
+    """`lengths - 1` (also `(lengths - 1).long()`)."""
+    while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and not node.args:
+        node = node.func.value
+    return (
+        isinstance(node, cst.BinaryOperation)
+        and isinstance(node.operator, cst.Subtract)
+        and literal(node.right) == (True, 1)
+    )

@@ -102,9 +102,15 @@ class LayerInfo:
         equals when exactly one does (and it is not also the direction count)."""
         if value == 1:
             return Size(1)  # a unit size is structural, never a setting
-        matches = [s for s, v in self.known_values().items() if v == value]
+        known = self.known_values()
+        matches = [s for s, v in known.items() if v == value]
         if len(matches) == 1 and not (directions == 2 and value == 2):
             return Size.of(matches[0])
+        if not matches and directions == 2:
+            # `32` for a bidirectional layer of hidden size 16: both directions' features.
+            doubled = [s for s, v in known.items() if v > 1 and 2 * v == value]
+            if len(doubled) == 1 and doubled[0].startswith(("H#", "P#")):
+                return Size(2) * Size.of(doubled[0])
         return Size(value)
 
     def show(self, size: Size) -> str:

@@ -1,7 +1,6 @@
-"""`python -m birnn_lint.cli`: the console script."""
+"""`python -m birnn_lint.cli`: the same as the `birnn-lint` command."""
 
-import sys
+from birnn_lint.cli import main
 
-from birnn_lint.cli.app import main
-
-sys.exit(main())
+if __name__ == "__main__":
+    main()

@@ -24,6 +24,7 @@ from birnn_lint.layout.model import (
 # ---------------------------------------------------------------- indexing
 
 # An index item: an int (a literal, possibly negative), "last-layer" (num_layers - 1),
+# "last-valid" (`lengths - 1`: each sequence's own last step, on the time axis),
 # a Slice, None (a new axis), Ellipsis, or "keep" (a tensor/unknown index that keeps the
 # axis, such as a permutation).
 
@@ -68,6 +69,10 @@ def index(layout: Layout, items: list[object]) -> Result:
             axes.append(sliced)
         elif item == "keep":
             axes.append(axis)
+        elif item == "last-valid":
+            if [f.kind for f in live(axis)] != [TIME]:
+                return None
+            fixed[TIME] = "last-valid"
         elif isinstance(item, int) or item == "last-layer":
             picked = _pick(axis, item)
             if picked is None:

@@ -16,13 +16,13 @@ def time_step_read(event: IndexEvent) -> str | None:
     if tensor.role != OUTPUT or tensor.layout.fixed or not isinstance(event.result, lay.Layout):
         return None
     step = event.result.fixed_value(lay.TIME)
-    if step not in ("last", "first"):
+    if step not in ("last", "first", "last-valid"):
         return None
     if event.result.fixed_value(lay.BATCH) is not None:
         return None
     # Still both halves, or only the half that has seen a single token.
     half = event.result.fixed_value(lay.DIR)
-    wrong_half = 1 if step == "last" else 0
+    wrong_half = 0 if step == "first" else 1
     if event.result.axis_of(lay.DIR) is None and half != wrong_half:
         return None
     return str(step)
@@ -60,13 +60,19 @@ class BidirectionalOutputLastStep(CheckRule):
 
     def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:
         tensor = event.tensor
-        if tensor.directions != 2 or tensor.padded:
-            return
         step = time_step_read(event)
-        if step is None:
-            return
+        if tensor.directions != 2 or step is None or (tensor.padded and step != "last-valid"):
+            return  # the padded last step is BRN009's
         node = event.node
-        if step == "last":
+        if step == "last-valid":
+            claim = (
+                f"`{ctx.code(node)}` takes each sequence's last valid step of both "
+                f"directions{when(tensor)}: right for the forward half, but the backward half "
+                "there has seen only that one token; the backward direction's summary is at "
+                "time step 0 (or use h_n with packed input)"
+            )
+            hold = frozenset({Wait.FORWARD_HALF, Wait.OTHER_END})
+        elif step == "last":
             claim = (
                 f"`{ctx.code(node)}` takes the last time step of both directions{when(tensor)}: "
                 "its backward half has seen only the last token; the backward direction's "

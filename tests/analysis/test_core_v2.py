@@ -420,3 +420,25 @@ def test_shape_only_reads_are_not_misreads(read):
 def test_a_value_used_after_its_shape_is_read_is_flagged():
     source = SHAPE_READ_PRELUDE.format(read="h_n[-1] * h_n[-1].size(-1)")
     assert [c for c, _ in codes(source)] == ["BRN002"]
+
+
+CONFIG_GUARD = """
+import torch, torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.config = config
+        self.rnn = nn.LSTM(8, config.d_hidden, num_layers=config.n_layers,
+                           bidirectional=config.birnn)
+
+    def forward(self, inputs):
+        outputs, (ht, ct) = self.rnn(inputs)
+        return ht[-1] if {test} else torch.cat((ht[-2], ht[-1]), -1)
+"""
+
+
+def test_a_config_object_kept_in_self_carries_the_setting():
+    # pytorch/examples snli: the unidirectional branch of `config.birnn` is right.
+    assert codes(CONFIG_GUARD.format(test="not self.config.birnn")) == []
+    assert [c for c, _ in codes(CONFIG_GUARD.format(test="self.config.birnn"))] == ["BRN002"]

@@ -293,6 +293,64 @@ FORMS: dict[str, tuple[str, str, str, str, str]] = {
         "torch.cat((out[:, -1, :16], out[:, 0, 16:]), -1)",
         "BRN005",
     ),
+    "settings in a dict": (
+        "settings through containers",
+        """
+        class M(nn.Module):
+            def __init__(self, hidden, bidirectional):
+                super().__init__()
+                params = {{"input_size": 8, "hidden_size": hidden, "num_layers": 2}}
+                params["bidirectional"] = bidirectional
+                self.rnn = nn.LSTM(**params)
+
+            def forward(self, x):
+                out, (h, c) = self.rnn(x)
+                return {read}
+        """,
+        "h[-1]",
+        "h[-2:].transpose(0, 1).reshape(x.size(1), -1)",
+        "BRN002",
+    ),
+    "last valid step by lengths": (
+        "lengths",
+        """
+        rnn = nn.GRU(8, 16, batch_first=True, bidirectional=True)
+
+        def f(x, lengths):
+            out, _ = rnn(x)
+            return {read}
+        """,
+        "out[torch.arange(out.size(0)), lengths - 1]",
+        "torch.cat((out[torch.arange(out.size(0)), lengths - 1][:, :16], out[:, 0, 16:]), -1)",
+        "BRN005",
+    ),
+    "a layer received as an annotated parameter": (
+        "received",
+        """
+        def summarize(rnn: nn.GRU, x):
+            out, h = rnn(x)
+            if rnn.bidirectional:
+                return {read}
+            return h[-1]
+        """,
+        "h[-1]",
+        "torch.cat((h[-2], h[-1]), -1)",
+        "BRN002",
+    ),
+    "sizes from local names": (
+        "sizes",
+        """
+        rnn = nn.GRU(8, 16, bidirectional=True)
+
+        def f(x):
+            out, h_n = rnn(x)
+            H = 16
+            return {read}
+        """,
+        "h_n.view(-1, 2 * H)",
+        "h_n.transpose(0, 1).reshape(-1, 2 * H)",
+        "BRN003",
+    ),
 }
 
 

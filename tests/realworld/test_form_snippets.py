@@ -31,23 +31,15 @@ from birnn_lint.proof.truths import Reference, reference
 
 MARK = re.compile(r"# <- (BRN\d{3})")
 
-# Snippets whose lint test birnn-lint does not pass yet (the forms it does not follow).
-# Measured on 2026-11-28 against main at 9f724e4 (the "before" of tests/realworld/README.md).
+# Snippets whose lint test birnn-lint does not pass yet (the forms it does not follow;
+# the check is a strict xfail). Measured on 2026-11-29 at the analysis core v2.
 NOT_YET = {
-    "shape_only_correct",  # BRN006 on `hidden[-1].size(-1)` (issue 10, section 2)
-    "annotated_bug",
-    "settings_bug",
     "class_runtime_bug",
-    "cross_function_bug",
     "init_hidden_bug",
     "cross_file_bug",
     "received_bug",
-    "shape_preserving_bug",
-    "container_bug",
     "module_results_bug",
-    "lengths_bug",
     "fragment_bug",
-    "star_import_bug",
 }
 
 
@@ -148,6 +140,6 @@ def _lint_cases() -> Iterator[Any]:
         yield pytest.param(snippet, id=snippet.name, marks=marks)
 
 
-@pytest.mark.parametrize("snippet", _lint_cases())
+@pytest.mark.parametrize("snippet", list(_lint_cases()))
 def test_snippet_checked_as_labelled(snippet: Snippet, tmp_path: Path) -> None:
     assert lint_project(snippet, tmp_path) == expected(snippet)
