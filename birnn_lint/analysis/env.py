@@ -73,6 +73,12 @@ class Env:
         if status is Status.USED or current is Status.OPEN:
             self.pending[ident] = status
 
+    def settle_open(self, idents: set[int]) -> None:
+        """Held-back findings not made right by now count as used."""
+        for ident in idents:
+            if self.pending.get(ident, Status.OPEN) is Status.OPEN:
+                self.pending[ident] = Status.USED
+
     def same_as(self, other: Env) -> bool:
         return (
             self.values == other.values

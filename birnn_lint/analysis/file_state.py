@@ -5,7 +5,6 @@ rules made, by call context."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import libcst as cst

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
-from birnn_lint.analysis.env import Env, merge
+from birnn_lint.analysis.env import Env, merge, pending_of
 from birnn_lint.analysis.guards import DirectionGuard, Guards
 from birnn_lint.analysis.layer_sets import merged_layer
 from birnn_lint.analysis.values import (
@@ -241,6 +241,9 @@ class Statements(Guards):
             return
         key = self.key(target)
         if key is not None and isinstance(target, (cst.Name, cst.Attribute)):
+            if isinstance(self.scope_node, cst.Module) and key in self.env.values:
+                # A global could be read (imported, inspected) until it is rebound.
+                self.env.settle_open(pending_of(self.env.values[key]))
             self.env.assign(key, value)
             if isinstance(target, cst.Name):
                 # `self.x` entries of an object rebound by name are no longer known.

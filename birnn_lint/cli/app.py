@@ -12,6 +12,7 @@ from birnn_lint import __version__
 from birnn_lint.cli.check_command import check
 from birnn_lint.cli.clean_command import clean
 from birnn_lint.cli.rule_command import rule
+from birnn_lint.cli.server_command import server
 from birnn_lint.config import ConfigError
 from birnn_lint.proof.command import prove
 
@@ -30,6 +31,7 @@ cli.add_command(check)
 cli.add_command(rule)
 cli.add_command(clean)
 cli.add_command(prove)
+cli.add_command(server)
 
 
 # --- the entry point ------------------------------------------------------------------
