@@ -1,4 +1,4 @@
-"""The `birnn-lint` command line: `check`, `rule`, `clean` and `--version`.
+"""The `birnn-lint` command line: `check`, `rule`, `clean`, `prove` and `--version`.
 
 Kept light on purpose: this module imports only click and the small modules that
 find files and read settings; the runner, the fixer and each output format are

@@ -14,6 +14,7 @@ from birnn_lint.cli.clean_command import clean
 from birnn_lint.cli.rule_command import rule
 from birnn_lint.cli.server_command import server
 from birnn_lint.config import ConfigError
+from birnn_lint.proof.command import prove
 
 REPORT_REQUEST = "please report this at the birnn-lint issue tracker with the command you ran"
 
@@ -29,6 +30,7 @@ def cli() -> None:
 cli.add_command(check)
 cli.add_command(rule)
 cli.add_command(clean)
+cli.add_command(prove)
 cli.add_command(server)
 
 

@@ -20,9 +20,15 @@ from birnn_lint.config import ConfigError
     default="text",
     show_default=True,
 )
-def rule(code: str | None, show_all: bool, output_format: str) -> int:
+@click.option("--run", is_flag=True, help="Run the rule's example on real torch (needs torch).")
+def rule(code: str | None, show_all: bool, output_format: str, run: bool) -> int:
     """Explain rule CODE (its spec), or list every rule with --all."""
     import json
+
+    if run:
+        from birnn_lint.proof.command import run_demonstration
+
+        return run_demonstration(code, show_all, output_format)
 
     from birnn_lint.registry import all_rules, rule_by_code
     from birnn_lint.specs import user_spec

@@ -1,6 +1,6 @@
 """Runtime proofs for the real-world labels: each site's expression, rewritten as our own
 small idiom, computed on a real torch layer configured like the site's, and compared with
-the truth computed independently by tests/runtime/truths.py (one layer, one direction and
+the truth computed independently by birnn_lint/proof/truths.py (one layer, one direction and
 one sample at a time).
 
 An idiom returns (value, truth): a bug label holds when they differ (in shape or values),
@@ -9,18 +9,14 @@ a correct label when they are equal.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runtime"))
-
-from truths import Reference, reference  # noqa: E402
+from birnn_lint.proof.truths import Reference, reference
 
 T, B, IN, H = 5, 3, 4, 6
 LENGTHS = (5, 3, 2)  # sorted, for packed inputs

@@ -27,8 +27,7 @@ from form_snippets import SNIPPETS, Snippet
 from realworld_proofs import same
 from torch import Tensor, nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runtime"))
-from truths import Reference, reference  # noqa: E402
+from birnn_lint.proof.truths import Reference, reference
 
 MARK = re.compile(r"# <- (BRN\d{3})")
 

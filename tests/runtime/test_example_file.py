@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import torch
-from truths import TRUTHS, reference
 
 from birnn_lint.engine import check_source
 from birnn_lint.fixing import fix_source
+from birnn_lint.proof.truths import TRUTHS, reference
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "encoder.py"
 

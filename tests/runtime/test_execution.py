@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import pytest
 import torch
-from execution import equals, matches_truth, run_example, shape_of, truth_of
 from sample_spec import FIXED_EXPRESSION, SPEC
-from spec_examples import parse_proof, parse_rule_spec
-from variants import make_variant
+
+from birnn_lint.proof.execution import (
+    Run,
+    clearly_differs,
+    equals,
+    matches_truth,
+    max_difference,
+    run_example,
+    shape_of,
+    truth_of,
+)
+from birnn_lint.proof.spec_examples import parse_proof, parse_rule_spec
+from birnn_lint.proof.variants import make_variant
 
 SAMPLE = parse_rule_spec("BRN002", SPEC)
 CONFIGS = SAMPLE.proof.configurations()
@@ -76,3 +86,22 @@ def test_comparison_catches_shape_and_value_changes() -> None:
     assert not equals(truth, (truth,))
     assert equals((truth, truth), (truth.clone(), truth.clone()))
     assert not equals((truth, truth), (truth,))
+
+
+def test_a_wrong_claim_needs_a_difference_far_above_the_tolerance() -> None:
+    """A result a rounding-sized step away from the truth is neither equal (above atol)
+    nor wrong beyond doubt: a proof claiming either fails."""
+    truth = torch.linspace(-1, 1, 12).reshape(3, 4)
+    ran = Run("", {})
+    for step, equal, wrong in ((0.0, True, False), (2e-5, False, False), (0.01, False, True)):
+        ran.result = truth + step
+        assert matches_truth(ran, truth) is equal, step
+        assert clearly_differs(ran, truth) is wrong, step
+    ran.result = truth.T
+    assert clearly_differs(ran, truth)  # another shape
+    raised = Run("", {}, error=RuntimeError("size mismatch"))
+    assert clearly_differs(raised, truth) and not matches_truth(raised, truth)
+    ran.result = (truth, truth + 0.5)
+    assert (
+        clearly_differs(ran, (truth, truth)) and max_difference(ran.result, (truth, truth)) == 0.5
+    )

@@ -19,7 +19,8 @@ import torch
 from entry_point import BIRNN_LINT
 from nbclient import NotebookClient
 from torch import nn
-from truths import last_layer_both_directions, reference
+
+from birnn_lint.proof.truths import last_layer_both_directions, reference
 
 FLAGGED_CELL = """\
 summary = h_n[-1]  # the sentence vector for the classifier
@@ -67,7 +68,7 @@ def _execute(path: Path) -> nbformat.NotebookNode:
 
 def _truth(saved: dict[str, object]) -> tuple[torch.Tensor, torch.Tensor]:
     """Computed outside the notebook: the same weights, run one layer, one direction and
-    one sentence at a time (tests/runtime/truths.py)."""
+    one sentence at a time (birnn_lint/proof/truths.py)."""
     layer = nn.LSTM(4, 6, num_layers=2, bidirectional=True)
     layer.load_state_dict(saved["weights"])  # type: ignore[arg-type]
     ref = reference(layer, saved["x"])  # type: ignore[arg-type]

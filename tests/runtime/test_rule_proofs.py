@@ -1,23 +1,20 @@
-"""The runtime proof of every rule: its spec's examples, linted, run on real torch layers,
-fixed by birnn-lint's own fixer and run again, in every configuration of its proof."""
+"""The runtime proof of every rule (`birnn_lint.proof.matrix`, what `birnn-lint prove`
+runs): its spec's examples, linted, run on real torch layers, fixed by birnn-lint's own
+fixer and run again, in every configuration of its proof."""
 
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import pytest
-from execution import describe, matches_truth, run_example, shape_of, truth_of
-from spec_examples import RuleSpec, SpecError, load_rule_spec
-from truths import TRUTHS
-from variants import Config, make_variant
 
-from birnn_lint.engine import check_source
-from birnn_lint.findings import Finding
-from birnn_lint.fixing import FixOutcome, fix_source
+from birnn_lint.proof.matrix import prove_corrected, prove_flagged
+from birnn_lint.proof.spec_examples import RuleSpec, SpecError, load_rule_spec
+from birnn_lint.proof.truths import TRUTHS
+from birnn_lint.proof.variants import Config
 from birnn_lint.registry import check_rules
 from birnn_lint.specs import specs_dir
-
-FILENAME = "example.py"
 
 
 @cache
@@ -25,7 +22,7 @@ def _spec(code: str) -> RuleSpec:
     return load_rule_spec(code)
 
 
-def _cases() -> list:
+def _cases() -> list[Any]:
     cases = []
     for rule in check_rules():
         try:
@@ -43,74 +40,16 @@ def _cases() -> list:
 CASES = _cases()
 
 
-def _findings(source: str) -> list[Finding]:
-    findings = check_source(source, FILENAME)
-    broken = [f for f in findings if f.code.startswith("BRN9")]
-    assert not broken, f"birnn-lint failed on the example: {broken}\n{source}"
-    return findings
-
-
-def _lines(findings: list[Finding]) -> str:
-    return "; ".join(f"{f.code} {f.location.row}:{f.location.column} {f.message}" for f in findings)
-
-
-def _inferred(config: Config) -> str:
-    """How a message must describe the example's layer: what the module really is."""
-    directions = "bidirectional" if config.bidirectional else "unidirectional"
-    layout = ", batch_first=True" if config.batch_first else ""
-    return f"`rnn` ({config.kind}, {directions}, num_layers={config.num_layers}{layout}):"
-
-
 @pytest.mark.parametrize(("code", "config"), CASES)
 def test_flagged_example_and_its_fix(code: str, config: Config) -> None:
-    spec = _spec(code)
-    proof = spec.proof
-    wrong = proof.is_wrong(config)
-    where = f"{code} {config.id} (wrong_when {proof.wrong_when!r} is {wrong})"
-    flagged = make_variant(spec.flagged, config)
-
-    found = [f for f in _findings(flagged) if f.code == code]
-    assert bool(found) == wrong, f"{where}: findings {_lines(found)}\n{flagged}"
-    for finding in found:
-        assert finding.message.startswith(_inferred(config)), f"{where}: {finding.message}"
-
-    run = run_example(flagged, proof)
-    truth = truth_of(run, proof)
-    assert matches_truth(run, truth) != wrong, f"{where}: flagged example {describe(run, truth)}"
-
-    if spec.fix_safety == "none":
-        return
-    offered = {f.fix.applicability if f.fix else "none" for f in found}
-    allowed = set(spec.fix_safety.split(" or "))
-    assert offered <= allowed, f"{where}: the spec's fix is {spec.fix_safety}: {offered}"
-    outcome: FixOutcome = fix_source(flagged, FILENAME, unsafe=True)
-    fixed_source = outcome.source
-    assert any(f.code == code for f in outcome.fixed) == wrong, (
-        f"{where}: fixes applied {_lines(outcome.fixed)}; {outcome.messages}"
-    )
-    still = [f for f in _findings(fixed_source) if f.code == code]
-    assert not still, f"{where}: after the fix {_lines(still)}\n{fixed_source}"
-    fixed = run_example(fixed_source, proof)
-    fixed_truth = truth_of(fixed, proof)
-    assert matches_truth(fixed, fixed_truth), (
-        f"{where}: fixed example {describe(fixed, fixed_truth)}\n{fixed_source}"
-    )
-    if offered == {"safe"} and run.ran:
-        assert shape_of(fixed.result) == shape_of(run.result), (
-            f"{where}: a safe fix changed the shape {shape_of(run.result)} -> "
-            f"{shape_of(fixed.result)}\n{fixed_source}"
-        )
+    failures = prove_flagged(_spec(code), config)
+    assert not failures, "\n".join(map(str, failures))
 
 
 @pytest.mark.parametrize(("code", "config"), CASES)
 def test_corrected_example(code: str, config: Config) -> None:
-    spec = _spec(code)
-    corrected = make_variant(spec.corrected, config)
-    findings = _findings(corrected)
-    assert not findings, f"{code} {config.id}: corrected example flagged: {_lines(findings)}"
-    run = run_example(corrected, spec.proof)
-    truth = truth_of(run, spec.proof)
-    assert matches_truth(run, truth), f"{code} {config.id}: corrected {describe(run, truth)}"
+    failures = prove_corrected(_spec(code), config)
+    assert not failures, "\n".join(map(str, failures))
 
 
 def test_catalogue_complete() -> None:
@@ -126,7 +65,7 @@ def test_catalogue_complete() -> None:
         except SpecError as error:
             problems.append(str(error))
             continue
-        if spec.fix_safety != (rule.fix_safety or "none"):
+        if spec.fix_safety != rule.fix_safety:
             problems.append(
                 f"{rule.code}: the spec says the fix is {spec.fix_safety}, "
                 f"the rule says {rule.fix_safety}"

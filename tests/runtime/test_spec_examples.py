@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from sample_spec import CORRECTED, FENCE, FLAGGED, PROOF, SPEC
-from spec_examples import SpecError, parse_proof, parse_rule_spec
-from variants import Config
+
+from birnn_lint.proof.spec_examples import SpecError, parse_proof, parse_rule_spec
+from birnn_lint.proof.variants import Config
 
 
 def test_parts_of_a_spec() -> None:

@@ -8,7 +8,14 @@ import pytest
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
-from truths import TRUTHS, TruthError, find_layer, reference, reference_from_namespace
+
+from birnn_lint.proof.truths import (
+    TRUTHS,
+    TruthError,
+    find_layer,
+    reference,
+    reference_from_namespace,
+)
 
 T, B, IN, H = 5, 3, 4, 6
 CLASSES = {"RNN": nn.RNN, "GRU": nn.GRU, "LSTM": nn.LSTM}

@@ -9,7 +9,8 @@ import pytest
 import torch
 from sample_spec import FLAGGED
 from torch import nn
-from variants import KINDS, Config, VariantError, make_variant
+
+from birnn_lint.proof.variants import KINDS, Config, VariantError, make_variant
 
 INPUT = "x = torch.randn(4, 3, 5)\n"
 ALL = [Config(*c) for c in itertools.product(KINDS, (1, 2, 3), (False, True), (False, True))]

@@ -1,9 +1,10 @@
 """Ground truths for the runtime proofs, computed outside the expression under test.
 
-The layer an example builds is re-run as single-layer, single-direction modules of the
-same class holding the same weights: direction 0 reads the sequence forwards, direction 1
-reads it reversed with the `_reverse` weights, and each layer is fed the previous layer's
-outputs (directions concatenated). Every sample of the batch runs on its own at its own
+The layer an example builds is re-run, on the CPU whatever device the example used, as
+single-layer, single-direction modules of the same class holding the same weights:
+direction 0 reads the sequence forwards, direction 1 reads it reversed with the
+`_reverse` weights, and each layer is fed the previous layer's outputs (directions
+concatenated). Every sample of the batch runs on its own at its own
 length, so packed input needs no special case. The result, a `Reference`, holds every
 layer's final states and the last layer's per-step outputs; a named truth is a small
 function of it (register new ones with `@truth`).
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 from torch import Tensor, nn
@@ -26,7 +27,12 @@ from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
 Truth = Tensor | tuple[Tensor, ...]
 
-_CLASS_OF_MODE = {"RNN_TANH": nn.RNN, "RNN_RELU": nn.RNN, "GRU": nn.GRU, "LSTM": nn.LSTM}
+_CLASS_OF_MODE: dict[str, Callable[..., nn.RNNBase]] = {
+    "RNN_TANH": nn.RNN,
+    "RNN_RELU": nn.RNN,
+    "GRU": nn.GRU,
+    "LSTM": nn.LSTM,
+}
 
 
 class TruthError(ValueError):
@@ -46,15 +52,15 @@ class Reference:
 
     @property
     def num_layers(self) -> int:
-        return self.h_n.shape[0]
+        return int(self.h_n.shape[0])
 
     @property
     def num_directions(self) -> int:
-        return self.h_n.shape[1]
+        return int(self.h_n.shape[1])
 
     @property
     def batch(self) -> int:
-        return self.h_n.shape[2]
+        return int(self.h_n.shape[2])
 
     def in_layout(self, time_major: Tensor) -> Tensor:
         """A (T, B, ...) tensor in the layer's own layout."""
@@ -67,7 +73,10 @@ class Reference:
 TRUTHS: dict[str, Callable[[Reference], Truth]] = {}
 
 
-def truth(function: Callable[[Reference], Truth]) -> Callable[[Reference], Truth]:
+_Named = TypeVar("_Named", bound=Callable[[Reference], Truth])
+
+
+def truth(function: _Named) -> _Named:
     TRUTHS[function.__name__] = function
     return function
 
@@ -143,8 +152,8 @@ def output_direction_halves(ref: Reference) -> tuple[Tensor, ...]:
 @truth
 def output_last_step(ref: Reference) -> Tensor:
     """(B, D*H): each sample's output at its own last valid step."""
-    steps = torch.tensor([n - 1 for n in ref.lengths])
-    batch = torch.arange(ref.batch)
+    steps = torch.tensor([n - 1 for n in ref.lengths], device=ref.outputs.device)
+    batch = torch.arange(ref.batch, device=ref.outputs.device)
     return torch.cat(tuple(direction[steps, batch] for direction in ref.outputs), dim=-1)
 
 
@@ -172,11 +181,13 @@ def reference(
     h0: Tensor | None = None,
     c0: Tensor | None = None,
 ) -> Reference:
-    """Run `layer`'s weights one layer, one direction and one sample at a time."""
+    """Run `layer`'s weights one layer, one direction and one sample at a time, on the
+    CPU."""
     if isinstance(x, PackedSequence):
         x, lengths = pad_packed_sequence(x, batch_first=layer.batch_first)
     if not isinstance(x, Tensor) or x.dim() != 3:
         raise TruthError("x must be a batched 3-d tensor")
+    x = x.detach().cpu()
     if layer.dropout and layer.training and layer.num_layers > 1:
         raise TruthError("the layer applies dropout: the example is not deterministic")
     x_tm = x.transpose(0, 1) if layer.batch_first else x
@@ -232,7 +243,7 @@ def _single(layer: nn.RNNBase, k: int, d: int) -> nn.RNNBase:
         extra["proj_size"] = layer.proj_size
     input_size = layer.input_size if k == 0 else hidden * (2 if layer.bidirectional else 1)
     single = _CLASS_OF_MODE[layer.mode](
-        input_size, layer.hidden_size, num_layers=1, bias=layer.bias, **extra
+        input_size, layer.hidden_size, num_layers=1, bias=layer.bias, device="cpu", **extra
     )
     suffix = f"_l{k}" + ("_reverse" if d else "")
     for name, parameter in single.named_parameters():
@@ -255,7 +266,7 @@ def _initial(state: Tensor | None, name: str, shape: tuple[int, ...]) -> Tensor:
     if not isinstance(state, Tensor) or tuple(state.shape) != shape:
         found = tuple(state.shape) if isinstance(state, Tensor) else type(state).__name__
         raise TruthError(f"{name} must be the layer's initial state {shape}, got {found}")
-    return state.detach()
+    return state.detach().cpu()
 
 
 # ---------------------------------------------------------------------------------------
@@ -313,7 +324,7 @@ def _batch_size(layer: nn.RNNBase, x: Any) -> int:
         return int(x.batch_sizes[0])
     if not isinstance(x, Tensor) or x.dim() != 3:
         raise TruthError("x must be a batched 3-d tensor")
-    return x.shape[0 if layer.batch_first else 1]
+    return int(x.shape[0 if layer.batch_first else 1])
 
 
 def _frozen(value: Any) -> Any:
@@ -338,6 +349,7 @@ def _same(u: Any, v: Any) -> bool:
             and isinstance(v, Tensor)
             and u.shape == v.shape
             and u.dtype == v.dtype
+            and u.device == v.device
             and torch.equal(u, v)
         )
     if isinstance(u, (tuple, list)) and isinstance(v, (tuple, list)):

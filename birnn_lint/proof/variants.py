@@ -18,7 +18,18 @@ from functools import lru_cache
 
 import libcst as cst
 
-KINDS = ("RNN", "GRU", "LSTM")
+from birnn_lint.strenum import StrEnum
+
+
+class LayerKind(StrEnum):
+    """The recurrent layer classes a proof runs (the name of the `torch.nn` class)."""
+
+    RNN = "RNN"
+    GRU = "GRU"
+    LSTM = "LSTM"
+
+
+KINDS: tuple[str, ...] = tuple(kind.value for kind in LayerKind)
 # Calls whose batch_first argument the rewrite does not touch: an example using them
 # must keep batch_first fixed in its proof.
 _PACKING_CALLS = ("pack_padded_sequence", "pad_packed_sequence", "pad_sequence")
@@ -35,7 +46,7 @@ class VariantError(ValueError):
 
 @dataclass(frozen=True)
 class Config:
-    kind: str  # "RNN", "GRU" or "LSTM"
+    kind: LayerKind
     num_layers: int
     batch_first: bool
     bidirectional: bool
@@ -114,7 +125,8 @@ class _Replace(cst.CSTTransformer):
     def __init__(self, replacements: dict[int, cst.CSTNode]) -> None:
         self.replacements = replacements
 
-    def on_leave(
+    # libcst types on_leave generically; here any node may replace any node.
+    def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel:
         return self.replacements.get(id(original_node), updated_node)
@@ -209,6 +221,7 @@ def make_variant(source: str, config: Config) -> str:
 def _make_variant(source: str, config: Config) -> str:
     if config.kind not in KINDS:
         raise VariantError(f"unknown kind {config.kind!r}")
+    kind = str(config.kind)
     module = cst.parse_module(source)
     survey = _Survey()
     module.visit(survey)
@@ -227,10 +240,10 @@ def _make_variant(source: str, config: Config) -> str:
 
     func = layer.func
     if isinstance(func, cst.Name):
-        func = func.with_changes(value=config.kind)
+        func = func.with_changes(value=kind)
     else:
         assert isinstance(func, cst.Attribute)
-        func = func.with_changes(attr=func.attr.with_changes(value=config.kind))
+        func = func.with_changes(attr=func.attr.with_changes(value=kind))
     new_args = _new_layer_args(rewrite, layer, config)
     rewrite.replacements[id(layer)] = layer.with_changes(func=func, args=new_args)
 

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from dataclasses import dataclass, fields
+from typing import Any
 
-from variants import KINDS, Config
-
-try:
-    import tomllib
-except ImportError:  # Python < 3.11
-    import tomli as tomllib  # type: ignore[no-redef]
-
+from birnn_lint.proof.variants import KINDS, Config, LayerKind
+from birnn_lint.registry import FixSafety
 from birnn_lint.specs import load_spec, spec_path
 
-FIX_SAFETIES = ("safe", "unsafe", "none")
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+FIX_SAFETIES = tuple(safety.value for safety in FixSafety)
 _FENCE = re.compile(r"^\s*(```|~~~)\s*([\w+-]*)")
 
 
@@ -35,7 +38,7 @@ class Proof:
 
     result: str  # the variable(s) holding the expression under test, comma-separated
     truth: str  # a name in truths.TRUTHS
-    kinds: tuple[str, ...]
+    kinds: tuple[LayerKind, ...]
     num_layers: tuple[int, ...]
     batch_first: tuple[bool, ...]
     bidirectional: tuple[bool, ...]
@@ -59,8 +62,8 @@ class Proof:
         ]
 
     def is_wrong(self, config: Config) -> bool:
-        names = {
-            "kind": config.kind,
+        names: dict[str, object] = {
+            "kind": str(config.kind),
             "num_layers": config.num_layers,
             "batch_first": config.batch_first,
             "bidirectional": config.bidirectional,
@@ -76,7 +79,7 @@ class RuleSpec:
     code: str
     flagged: str  # the example under `## Example`
     corrected: str  # the example under `## Use instead`
-    fix_safety: str  # "safe", "unsafe" or "none"
+    fix_safety: FixSafety
     proof: Proof
 
 
@@ -87,6 +90,14 @@ def load_rule_spec(code: str) -> RuleSpec:
     if path is None or text is None:
         raise SpecError(f"{code}: no spec file rules/{code}-*.md")
     return parse_rule_spec(code, text, where=path.name)
+
+
+def code_of_spec_file(name: str) -> str:
+    """`BRN002-hidden-last-index-one-direction.md` -> `BRN002`."""
+    match = re.fullmatch(r"(BRN\d{3})-[\w-]+\.md", name)
+    if match is None:
+        raise SpecError(f"{name}: a spec file is named BRNnnn-rule-name.md")
+    return match.group(1)
 
 
 def parse_rule_spec(code: str, text: str, where: str = "<spec>") -> RuleSpec:
@@ -154,15 +165,15 @@ def _only_block(lines: list[str], languages: tuple[str, ...], where: str) -> str
     return blocks[0]
 
 
-def _fix_safety(lines: list[str], where: str) -> str:
+def _fix_safety(lines: list[str], where: str) -> FixSafety:
     text = "\n".join(lines).lstrip().lower()
-    if text.startswith("safe or unsafe"):
-        return "safe or unsafe"
+    if text.startswith(FixSafety.SAFE_OR_UNSAFE.value):
+        return FixSafety.SAFE_OR_UNSAFE
     word = re.search(r"[A-Za-z]+", text)
     safety = word.group(0).lower() if word else ""
     if safety not in FIX_SAFETIES:
         raise SpecError(f"{where}: `## Fix safety` must start with safe, unsafe or none")
-    return safety
+    return FixSafety(safety)
 
 
 def parse_proof(text: str, where: str = "<spec>") -> Proof:
@@ -179,10 +190,13 @@ def parse_proof(text: str, where: str = "<spec>") -> Proof:
     for key in ("result", "truth", "wrong_when", "h0", "c0"):
         if key in data and not isinstance(data[key], str):
             raise SpecError(f"{where}: proof key {key} must be a string")
+    kinds = _list_of(data, "kinds", str, where)
+    if set(kinds) - set(KINDS):
+        raise SpecError(f"{where}: kinds must be among {KINDS}")
     proof = Proof(
         result=data["result"],
         truth=data["truth"],
-        kinds=_list_of(data, "kinds", str, where),
+        kinds=tuple(LayerKind(kind) for kind in kinds),
         num_layers=_list_of(data, "num_layers", int, where),
         batch_first=_list_of(data, "batch_first", bool, where),
         bidirectional=_list_of(data, "bidirectional", bool, where),
@@ -190,8 +204,6 @@ def parse_proof(text: str, where: str = "<spec>") -> Proof:
         h0=data.get("h0"),
         c0=data.get("c0"),
     )
-    if set(proof.kinds) - set(KINDS):
-        raise SpecError(f"{where}: kinds must be among {KINDS}")
     if any(n < 1 for n in proof.num_layers):
         raise SpecError(f"{where}: num_layers must be positive")
     if not all(name.isidentifier() for name in proof.result_names):
@@ -206,7 +218,7 @@ def parse_proof(text: str, where: str = "<spec>") -> Proof:
     return proof
 
 
-def _list_of(data: dict, key: str, kind: type, where: str) -> tuple:
+def _list_of(data: dict[str, Any], key: str, kind: type, where: str) -> tuple[Any, ...]:
     value = data[key]
     # bool is an int subclass: a list of booleans is not a list of layer counts.
     if (
