@@ -283,7 +283,9 @@ FORMS: dict[str, tuple[str, str, str, str, str]] = {
         class M(nn.Module):
             def __init__(self, n):
                 super().__init__()
-                self.layers = nn.ModuleList([nn.LSTM(8, 16, batch_first=True, bidirectional=True) for _ in range(n)])
+                self.layers = nn.ModuleList(
+                    [nn.LSTM(8, 16, batch_first=True, bidirectional=True) for _ in range(n)]
+                )
 
             def forward(self, x):
                 out, _ = self.layers[0](x)
