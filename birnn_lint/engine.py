@@ -24,21 +24,14 @@ from birnn_lint.diagnostics import (
     unreadable_finding,
 )
 from birnn_lint.findings import Finding
+from birnn_lint.prefilter import may_contain_findings
 
-# A recurrent layer can only be recognised through a name containing one of these,
-# reached from an import of torch: files without both cannot produce a check finding.
-_LAYER_WORD = re.compile(rb"RNN|GRU|LSTM")
+# An imported name that may be a model of the project (`EncoderRNN`).
 _LAYER_WORD_TEXT = re.compile(r"RNN|GRU|LSTM")
-_TORCH_WORD = re.compile(rb"torch")
 
 # CPython accepts at most 200 nested brackets; libcst is never given more than this.
 _MAX_BRACKETS = 150
 _BRACKETS = re.compile(r"[\[\](){}]")
-
-
-def may_contain_findings(data: bytes) -> bool:
-    """Cheap, exact pre-selection: False only where no rule can fire."""
-    return _TORCH_WORD.search(data) is not None and _LAYER_WORD.search(data) is not None
 
 
 def check_source(
@@ -115,11 +108,12 @@ def _survey(tree: ast.AST) -> tuple[int, int, bool]:
 
 def constructs_a_layer(tree: ast.AST) -> bool:
     """Second, still exact, pre-selection on the built-in parser's tree: a file can only
-    have findings if it names RNN, GRU, LSTM or RNNBase (called, or as a class value
-    chosen at run time, or an alias imported `as` another name). Most files that merely
-    mention LSTM in text stop here, before libcst and its qualified-name analysis."""
+    have findings if it builds a layer: it calls RNN, GRU or LSTM (or an alias imported
+    `as` another name, or a model of the project imported by such a name), or keeps such
+    a class as a value (an assignment, a registry dict, a branch) or a parameter's
+    annotation. Most files that merely mention LSTM stop here, before libcst."""
     names = set(_LAYER_NAMES)
-    type_tests: set[int] = set()  # `isinstance(m, nn.LSTM)` builds nothing
+    used: list[ast.expr] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             names.update(a.asname for a in node.names if a.asname and a.name in _LAYER_NAMES)
@@ -127,21 +121,24 @@ def constructs_a_layer(tree: ast.AST) -> bool:
                 # `from .encoders import EncoderRNN`: a model of the project, followed
                 # into its file.
                 names.update(a.asname or a.name for a in node.names)
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in ("isinstance", "issubclass")
-            and len(node.args) == 2
-        ):
-            type_tests.update(id(n) for n in ast.walk(node.args[1]))
-    for node in ast.walk(tree):
-        if id(node) in type_tests:
-            continue
-        if isinstance(node, ast.Attribute) and node.attr in names:
-            return True
-        if isinstance(node, ast.Name) and node.id in names:
-            return True
-    return False
+        elif isinstance(node, ast.Call):
+            used.append(node.func)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            used.append(node.value)
+        elif isinstance(node, ast.Dict):
+            used.extend(v for v in node.values if v is not None)
+        elif isinstance(node, ast.arg) and node.annotation is not None:
+            used.extend(n for n in ast.walk(node.annotation) if isinstance(n, ast.expr))
+    return any(_last_names(value) & names for value in used)
+
+
+def _last_names(node: ast.expr) -> set[str]:
+    """The names a value may be: `nn.GRU` -> GRU, `a if c else b` -> both."""
+    if isinstance(node, ast.IfExp):
+        return _last_names(node.body) | _last_names(node.orelse)
+    if isinstance(node, ast.Attribute):
+        return {node.attr}
+    return {node.id} if isinstance(node, ast.Name) else set()
 
 
 __all__ = [

@@ -38,6 +38,7 @@ from birnn_lint.analysis.values import (
     Opaque,
     Value,
 )
+from birnn_lint.prefilter import may_contain_findings
 from birnn_lint.project import ProjectIndex, SymbolKind
 
 if TYPE_CHECKING:
@@ -66,9 +67,13 @@ class FileState(ClassFacts, Recorder):
         context: ev.RuleContext,
         path: Path | None = None,
         loader: Callable[[Path], FileState | None] | None = None,
+        source: str | None = None,
     ) -> None:
         super().__init__(rules, context)
         self.module = module
+        self.source = source
+        self._index: ProjectIndex | None = None
+        self._imported: dict[str, ModuleClass | None] = {}
         # Where the file is, and how the facts of another file of its project are had:
         # classes imported from there are followed into it.
         self.path = path
@@ -201,10 +206,23 @@ class FileState(ClassFacts, Recorder):
         """A class another module of the project defines, imported under `name`."""
         if self.path is None or self.loader is None:
             return None
-        index = ProjectIndex.for_file(self.path, self.module.code)
+        if name not in self._imported:
+            self._imported[name] = self._find_imported_class(name)
+        return self._imported[name]
+
+    def _find_imported_class(self, name: str) -> ModuleClass | None:
+        assert self.path is not None and self.loader is not None
+        if name not in self.names.imports:
+            return None  # not imported: a builtin, a local, a global of this file
+        if self._index is None:
+            self._index = ProjectIndex.for_file(self.path, self.source)
+        index = self._index
         symbol = index.resolve_name(self.path, name)
         if symbol is None or symbol.kind is not SymbolKind.CLASS or symbol.path is None:
             return None
+        text = index.source(symbol.path)
+        if text is None or not may_contain_findings(text.encode("utf-8", "surrogatepass")):
+            return None  # its file cannot build a recurrent layer: not worth reading
         other = self.loader(symbol.path)
         found = other._classes.get(symbol.name, []) if other is not None else []
         return ModuleClass(found[0], other) if len(found) == 1 else None

@@ -71,7 +71,7 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     context = ev.RuleContext(module)
     errors: list[Finding] = []
     path = Path(filename) if filename not in ("-", "<string>") else None
-    state = FileState(module, names, rules, context, path, _loader(rules))
+    state = FileState(module, names, rules, context, path, _loader(rules), source)
     returned: list[tuple[cst.CSTNode, Env, set[int]]] = []
     roots: list[tuple[cst.CSTNode, cst.ClassDef | None]] = [(module, None)]
     roots += [(function, state.class_of(function)) for function in state.functions()]
@@ -124,7 +124,8 @@ def _loader(rules: list[CheckRule]) -> Callable[[Path], FileState | None]:
             except (cst.ParserSyntaxError, RecursionError, ValueError):
                 return None
             context = ev.RuleContext(module)
-            _OTHER_FILES[key] = FileState(module, Resolver(module), rules, context, path, load)
+            names = Resolver(module)
+            _OTHER_FILES[key] = FileState(module, names, rules, context, path, load, text)
         return _OTHER_FILES[key]
 
     return load

@@ -99,12 +99,12 @@ class Statements(Guards):
                     bound = alias.asname.name if alias.asname is not None else alias.name
                     for name in _names(bound):
                         local = name.split(".")[0]
-                        imported = (
-                            self.file.imported_class(local)
-                            if isinstance(small, cst.ImportFrom)
-                            else None
-                        )
-                        self.env.assign(local, imported or UNKNOWN)
+                        if isinstance(self.scope_node, cst.Module):
+                            # A global import: what it names is looked up where it is
+                            # used (a class of another module only if it is called).
+                            self.env.values.pop(local, None)
+                        else:
+                            self.env.assign(local, UNKNOWN)
         elif isinstance(small, cst.Assert):
             self.use(self.expr(small.test))
             if small.msg is not None:
