@@ -15,10 +15,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from birnn_lint.engine import check_source, unreadable_finding
 from birnn_lint.findings import Edit, Finding, Fix, Position
 from birnn_lint.source_io import (
+    SourceFile,
     SourceReadError,
     SourceWriteError,
     read_source,
@@ -437,6 +439,24 @@ def fix_file(
     outcome = fix_source(
         original.text, name, unsafe=unsafe, codes=codes, keep=keep, max_passes=max_passes
     )
+    return file_fix_outcome(path, name, original, outcome, write)
+
+
+class FixedText(Protocol):
+    """What fixing a text gives (`FixOutcome`, or a notebook's): enough to write it."""
+
+    source: str
+    fixed: list[Finding]
+    remaining: list[Finding]
+    messages: list[str]
+    initial: list[Finding]
+
+
+def file_fix_outcome(
+    path: Path, name: str, original: SourceFile, outcome: FixedText, write: bool
+) -> FileFixOutcome:
+    """The outcome of fixing a file whose text `original` was fixed into
+    `outcome.source`: written atomically when asked and when anything changed."""
     result = FileFixOutcome(
         path,
         name,

@@ -18,7 +18,6 @@ from birnn_lint.analysis.layers import (
     walk,
 )
 from birnn_lint.analysis.values import (
-    DirectionCount,
     LayerInfo,
     LayerRef,
     Opaque,
@@ -237,9 +236,6 @@ class ClassFacts:
         if len(values) != 1:
             return _NOT_FOUND
         owner, method, value = values[0]
-        count = self._direction_count(owner, method, value)
-        if count is not None:
-            return count
         setting = SettingResolver(Scope(self.module, method, owner)).resolve(value)
         number = setting.value
         if setting.known and isinstance(number, int) and not isinstance(number, bool):
@@ -251,38 +247,6 @@ class ClassFacts:
         if receiver is None:
             return []
         return assignments_in(method.body, receiver + key[len("self") :])
-
-    def _direction_count(
-        self, klass: cst.ClassDef, method: cst.FunctionDef, value: cst.BaseExpression
-    ) -> DirectionCount | None:
-        """`self.num_directions = 2 if bidirectional else 1` in the class of the layers
-        whose setting `bidirectional` carries."""
-        test: cst.BaseExpression | None = None
-        if isinstance(value, cst.IfExp):
-            body, orelse = code(value.body), code(value.orelse)
-            if (body, orelse) == ("2", "1"):
-                test = value.test
-        elif isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
-            for one, flag in ((value.left, value.right), (value.right, value.left)):
-                if code(one) == "1":
-                    if isinstance(flag, cst.Call) and code(flag.func) == "int" and flag.args:
-                        flag = flag.args[0].value
-                    test = flag
-        if test is None:
-            return None
-        text = code(test)
-        receiver = self.receiver(method)
-        if receiver and text.startswith(receiver + "."):
-            text = "self." + text[len(receiver) + 1 :]
-        layers = tuple(
-            layer
-            for owner in self.bases(klass)
-            for layer in self.class_layers(owner).values()
-            if self.carries(layer.bidirectional, text, method, layer)
-        )
-        return DirectionCount(layers) if layers else None
-
-    # ---------------------------------------------------------------- layers
 
     def class_layers(self, klass: cst.ClassDef) -> dict[str, LayerInfo]:
         """`self.NAME` attributes bound to exactly one layer constructor in the class

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from birnn_lint.engine import check_source, may_contain_findings, unreadable_finding
 from birnn_lint.findings import Finding, Position
-from birnn_lint.fixing import FileFixOutcome, fix_source, unified_diff
+from birnn_lint.fixing import FileFixOutcome, file_fix_outcome, fix_source, unified_diff
 from birnn_lint.notebooks.cells import (
     CellKind,
     Module,
@@ -200,7 +200,7 @@ def fix_notebook_file(
 ) -> FileFixOutcome:
     """`fixing.fix_file` for a notebook: the same outcome, `before` and `after` being the
     JSON texts; written atomically, and only when a cell changed."""
-    from birnn_lint.source_io import SourceReadError, SourceWriteError, read_source, write_atomic
+    from birnn_lint.source_io import SourceReadError, read_source
 
     name = display if display is not None else str(path)
     try:
@@ -211,31 +211,9 @@ def fix_notebook_file(
     outcome = fix_notebook(
         original.text, name, unsafe=unsafe, codes=codes, keep=keep, max_passes=max_passes
     )
-    result = FileFixOutcome(
-        path,
-        name,
-        outcome.fixed,
-        outcome.remaining,
-        messages=outcome.messages,
-        before=original.text,
-        after=outcome.source,
-    )
+    result = file_fix_outcome(path, name, original, outcome, write and outcome.error is None)
     if outcome.error is not None:
-        result.error = None  # reported as the BRN901 finding it is
-        result.fixed = []
-        return result
-    if not write or not result.changed:
-        if not result.changed:
-            result.fixed = []
-        return result
-    try:
-        write_atomic(original, outcome.source)
-    except SourceWriteError as error:
-        result.error = error.message
-        result.fixed = []
-        result.remaining = outcome.initial
-        return result
-    result.written = True
+        result.fixed = []  # reported as the BRN901 finding it is
     return result
 
 
