@@ -209,19 +209,45 @@ class Cache:
 
     def get(self, digest: str, filename: str) -> list[Finding] | None:
         """The cached findings for content `digest`, reported under `filename`."""
+        found = self.lookup(digest, filename)
+        return found[0] if found is not None else None
+
+    def lookup(self, digest: str, filename: str) -> tuple[list[Finding], bool] | None:
+        """`get`, and whether the findings depend on other files (then still unchanged)."""
         import json
 
         try:
             with open(self._entry_path(digest), "rb") as handle:
                 data = json.loads(handle.read())
-            return [_finding_from_data(item, filename) for item in data["findings"]]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            depends = data.get("depends", [])
+            for dependency in depends:
+                path, stat = dependency[0], tuple(dependency[1:])
+                if stat != signature(os.stat(path)):
+                    return None  # a file its findings were drawn from has changed
+            findings = [_finding_from_data(item, filename) for item in data["findings"]]
+            return findings, bool(depends)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None
 
-    def put(self, digest: str, findings: Sequence[Finding]) -> None:
+    def put(self, digest: str, findings: Sequence[Finding], depends: Sequence[Path] = ()) -> None:
+        """Store the findings of content `digest`; `depends`: the other files they were
+        drawn from (kept with their stat, checked by `get`)."""
         import json
+        import time
 
-        payload = {"findings": [_finding_to_data(f) for f in findings]}
+        payload: dict[str, Any] = {"findings": [_finding_to_data(f) for f in findings]}
+        if depends:
+            stats = []
+            now = time.time()
+            try:
+                for path in depends:
+                    result = os.stat(path)
+                    if not is_settled(result, now):
+                        return  # changed just now: its stat may not tell the next change
+                    stats.append([str(path), *signature(result)])
+            except OSError:
+                return
+            payload["depends"] = stats
         data = json.dumps(payload, separators=(",", ":")).encode()
         try:
             self._prepare()

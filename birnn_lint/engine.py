@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Collection
+from pathlib import Path
 
 from birnn_lint.diagnostics import (
     DUMMY_NAME,
@@ -24,10 +25,9 @@ from birnn_lint.diagnostics import (
     unreadable_finding,
 )
 from birnn_lint.findings import Finding
-from birnn_lint.prefilter import may_contain_findings
+from birnn_lint.prefilter import constructs_a_layer, may_contain_findings
 
 # An imported name that may be a model of the project (`EncoderRNN`).
-_LAYER_WORD_TEXT = re.compile(r"RNN|GRU|LSTM")
 
 # CPython accepts at most 200 nested brackets; libcst is never given more than this.
 _MAX_BRACKETS = 150
@@ -38,15 +38,24 @@ def check_source(
     source: str,
     filename: str = "<string>",
     codes: Collection[str] | None = None,
+    path: Path | None = None,
 ) -> list[Finding]:
     """Findings for one file's text, sorted by position. `codes` limits the check rules
     run (None: all); diagnostics (BRN9xx) are always produced.
 
     A file that cannot use a recurrent layer (see `may_contain_findings`) is never
     parsed; the others are parsed with the built-in parser first, and analyzed with
-    libcst only when they construct a layer and are of a size libcst can handle."""
-    if not may_contain_findings(source.encode("utf-8", "surrogatepass")):
-        return []
+    libcst only when they construct a layer and are of a size libcst can handle.
+    `path`: where the file is, when `filename` (the name findings carry) does not say:
+    its imports are resolved in the project there."""
+    if path is None and filename not in ("-", "<string>", "<stdin>"):
+        path = Path(filename)
+    data = source.encode("utf-8", "surrogatepass")
+    imports_layers: bool | None = None  # found out only when needed
+    if not may_contain_findings(data):
+        imports_layers = _imports_project_layers(path, data)
+        if not imports_layers:
+            return []
     if len(source) > MAX_SOURCE_CHARS:
         return [too_complex_finding(filename, f"{len(source):,} characters")]
     null_byte = null_byte_finding(source, filename)
@@ -59,7 +68,7 @@ def check_source(
             return [cpython_error_finding(filename, error)]
         # libcst may read code newer than the running Python (PEP 695, PEP 758); where it
         # cannot either, the verdict is reported with CPython's message.
-        return _analyze(source, filename, codes)
+        return _analyze(source, filename, codes, path)
     except RecursionError:
         return [syntax_error_finding(filename, "cannot parse: the code is nested too deeply")]
     except MemoryError:
@@ -67,19 +76,33 @@ def check_source(
     except ValueError as error:  # null bytes
         return [syntax_error_finding(filename, f"syntax error: {error}")]
     nodes, depth, constructs = _survey(tree)
-    if not constructs:
+    if not constructs and not (
+        imports_layers if imports_layers is not None else _imports_project_layers(path, data)
+    ):
         return []
     if nodes > MAX_NODES:
         return [too_complex_finding(filename, f"{nodes:,} syntax nodes")]
     if depth > MAX_DEPTH:
         return [too_complex_finding(filename, f"expressions nested {depth} deep")]
-    return _analyze(source, filename, codes)
+    return _analyze(source, filename, codes, path)
 
 
-def _analyze(source: str, filename: str, codes: Collection[str] | None) -> list[Finding]:
+def _imports_project_layers(path: Path | None, data: bytes) -> bool:
+    """Whether the file imports a module of its project that builds a layer (a model
+    whose results it may read): then it is analysed though it names no layer."""
+    if path is None:
+        return False
+    from birnn_lint.project.layer_imports import imports_project_layers
+
+    return imports_project_layers(path, data)
+
+
+def _analyze(
+    source: str, filename: str, codes: Collection[str] | None, path: Path | None
+) -> list[Finding]:
     from birnn_lint.analysis.run import analyze  # deferred: libcst is slow to import
 
-    return sorted(analyze(source, filename, codes), key=Finding.sort_key)
+    return sorted(analyze(source, filename, codes, path), key=Finding.sort_key)
 
 
 def _max_brackets(source: str) -> int:
@@ -89,9 +112,6 @@ def _max_brackets(source: str) -> int:
         depth += 1 if match.group() in "([{" else -1
         deepest = max(deepest, depth)
     return deepest
-
-
-_LAYER_NAMES = frozenset({"RNN", "GRU", "LSTM", "RNNBase"})
 
 
 def _survey(tree: ast.AST) -> tuple[int, int, bool]:
@@ -104,41 +124,6 @@ def _survey(tree: ast.AST) -> tuple[int, int, bool]:
         deepest = max(deepest, depth)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     return nodes, deepest, constructs_a_layer(tree)
-
-
-def constructs_a_layer(tree: ast.AST) -> bool:
-    """Second, still exact, pre-selection on the built-in parser's tree: a file can only
-    have findings if it builds a layer: it calls RNN, GRU or LSTM (or an alias imported
-    `as` another name, or a model of the project imported by such a name), or keeps such
-    a class as a value (an assignment, a registry dict, a branch) or a parameter's
-    annotation. Most files that merely mention LSTM stop here, before libcst."""
-    names = set(_LAYER_NAMES)
-    used: list[ast.expr] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            names.update(a.asname for a in node.names if a.asname and a.name in _LAYER_NAMES)
-            if node.level and any(_LAYER_WORD_TEXT.search(a.name) for a in node.names):
-                # `from .encoders import EncoderRNN`: a model of the project, followed
-                # into its file.
-                names.update(a.asname or a.name for a in node.names)
-        elif isinstance(node, ast.Call):
-            used.append(node.func)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            used.append(node.value)
-        elif isinstance(node, ast.Dict):
-            used.extend(v for v in node.values if v is not None)
-        elif isinstance(node, ast.arg) and node.annotation is not None:
-            used.extend(n for n in ast.walk(node.annotation) if isinstance(n, ast.expr))
-    return any(_last_names(value) & names for value in used)
-
-
-def _last_names(node: ast.expr) -> set[str]:
-    """The names a value may be: `nn.GRU` -> GRU, `a if c else b` -> both."""
-    if isinstance(node, ast.IfExp):
-        return _last_names(node.body) | _last_names(node.orelse)
-    if isinstance(node, ast.Attribute):
-        return {node.attr}
-    return {node.id} if isinstance(node, ast.Name) else set()
 
 
 __all__ = [

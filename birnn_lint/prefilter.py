@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 # A recurrent layer can only be recognised through a name containing one of these,
@@ -13,3 +14,42 @@ TORCH_WORD = re.compile(rb"torch")
 def may_contain_findings(data: bytes) -> bool:
     """Cheap, exact pre-selection: False only where no rule can fire."""
     return TORCH_WORD.search(data) is not None and LAYER_WORD.search(data) is not None
+
+
+LAYER_WORD_TEXT = re.compile(r"RNN|GRU|LSTM")
+_LAYER_NAMES = frozenset({"RNN", "GRU", "LSTM", "RNNBase"})
+
+
+def constructs_a_layer(tree: ast.AST) -> bool:
+    """Second, still exact, pre-selection on the built-in parser's tree: a file can only
+    have findings if it builds a layer: it calls RNN, GRU or LSTM (or an alias imported
+    `as` another name, or a model of the project imported by such a name), or keeps such
+    a class as a value (an assignment, a registry dict, a branch) or a parameter's
+    annotation. Most files that merely mention LSTM stop here, before libcst."""
+    names = set(_LAYER_NAMES)
+    used: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names.update(a.asname for a in node.names if a.asname and a.name in _LAYER_NAMES)
+            if node.level and any(LAYER_WORD_TEXT.search(a.name) for a in node.names):
+                # `from .encoders import EncoderRNN`: a model of the project, followed
+                # into its file.
+                names.update(a.asname or a.name for a in node.names)
+        elif isinstance(node, ast.Call):
+            used.append(node.func)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            used.append(node.value)
+        elif isinstance(node, ast.Dict):
+            used.extend(v for v in node.values if v is not None)
+        elif isinstance(node, ast.arg) and node.annotation is not None:
+            used.extend(n for n in ast.walk(node.annotation) if isinstance(n, ast.expr))
+    return any(_last_names(value) & names for value in used)
+
+
+def _last_names(node: ast.expr) -> set[str]:
+    """The names a value may be: `nn.GRU` -> GRU, `a if c else b` -> both."""
+    if isinstance(node, ast.IfExp):
+        return _last_names(node.body) | _last_names(node.orelse)
+    if isinstance(node, ast.Attribute):
+        return {node.attr}
+    return {node.id} if isinstance(node, ast.Name) else set()

@@ -24,6 +24,7 @@ from birnn_lint import cache as cache_module
 from birnn_lint.engine import check_source, internal_error_finding, unreadable_finding
 from birnn_lint.findings import Finding
 from birnn_lint.notebooks import is_notebook
+from birnn_lint.project import dependencies
 from birnn_lint.registry import InternalErrorDiagnostic
 from birnn_lint.source_io import SourceReadError, decode_source, read_source
 
@@ -70,7 +71,11 @@ def _cacheable(findings: Sequence[Finding]) -> bool:
 
 
 def _check_text(
-    text: str, display: str, codes: frozenset[str] | None, notebook: bool = False
+    text: str,
+    display: str,
+    codes: frozenset[str] | None,
+    notebook: bool = False,
+    path: Path | None = None,
 ) -> list[Finding]:
     from birnn_lint.noqa import filter_suppressed
 
@@ -78,7 +83,7 @@ def _check_text(
         from birnn_lint.notebooks.check import check_notebook
 
         return check_notebook(text, display, codes)
-    findings = check_source(text, display, codes)
+    findings = check_source(text, display, codes, path)
     return filter_suppressed(findings, text)
 
 
@@ -96,19 +101,29 @@ def _check_task(
             None,
         )
     stage = "the cache"
+    depends = False
     try:
         digest = cache_module.content_hash(source.raw) if cache is not None else ""
-        findings = cache.get(digest, task.display) if cache is not None else None
+        found = cache.lookup(digest, task.display) if cache is not None else None
+        findings = found[0] if found is not None else None
+        depends = found is not None and found[1]
         if findings is None:
             stage = "the analysis"
-            findings = _check_text(source.text, task.display, codes, is_notebook(task.path))
+            with dependencies.recording() as others:
+                findings = _check_text(
+                    source.text, task.display, codes, is_notebook(task.path), Path(task.path)
+                )
+            others.discard(Path(task.path).resolve())
+            depends = bool(others)
             if cache is not None and _cacheable(findings):
                 stage = "the cache"
-                cache.put(digest, findings)
+                cache.put(digest, findings, sorted(others))
     except Exception as error:  # noqa: BLE001 - one bad file must not end the run
         return task.index, [internal_error_finding(task.display, stage, error)], None, None
     entry = None
-    if cache is not None and task.stat is not None and _cacheable(findings):
+    # A file whose findings depend on other files is looked up by content every time: its
+    # entry checks that those files are unchanged (the stat index knows only its own).
+    if cache is not None and task.stat is not None and _cacheable(findings) and not depends:
         entry = cache_module.index_entry(task.stat, digest, bool(findings))
     return task.index, findings, source.text if findings else None, entry
 

@@ -9,7 +9,7 @@ import libcst as cst
 
 from birnn_lint.analysis.context import ROOT, CallContext
 from birnn_lint.analysis.env import Env, Status, merge
-from birnn_lint.analysis.values import Tensor, TupleValue, Value
+from birnn_lint.analysis.values import UNKNOWN, EitherState, Instance, Tensor, TupleValue, Value
 
 if TYPE_CHECKING:
     from birnn_lint.analysis.file_state import FileState
@@ -53,9 +53,27 @@ class InterpreterBase:
         self.stack = stack
         self.current_statement = scope_node
         self.receiver = file.receiver(scope_node)
+        # The object a method runs on, when its attributes are known (see `Instance`).
+        self.instance: Instance | None = None
         self.exits: list[Env] = []
         self.return_values: list[Value] = []
         self.returned = False
+
+    def attributes(self) -> tuple[tuple[str, Value], ...]:
+        """The `self.*` values the environment holds, as an object's attributes."""
+        return tuple(
+            sorted(
+                (key[len("self.") :], value)
+                for key, value in self.env.values.items()
+                if key.startswith("self.") and key.count(".") == 1 and value is not UNKNOWN
+            )
+        )
+
+    def this(self) -> Instance | None:
+        """The object this method runs on, with the attributes it holds now."""
+        if self.instance is None:
+            return None
+        return Instance(self.instance.klass, self.attributes())
 
     def run_body(self) -> None:
         node = self.scope_node
@@ -97,6 +115,8 @@ class InterpreterBase:
         elif isinstance(value, TupleValue):
             for item in value.items:
                 self.use(item)
+        elif isinstance(value, EitherState):
+            self.use(value.lstm)
 
     def key(self, node: cst.BaseExpression) -> str | None:
         """The environment key of a name or attribute chain: `x`, `self.rnn` (the

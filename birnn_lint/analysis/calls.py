@@ -25,6 +25,7 @@ from birnn_lint.analysis.values import (
     STATE_H,
     UNKNOWN,
     DictValue,
+    EitherState,
     Instance,
     LayerClass,
     LayerInfo,
@@ -49,6 +50,10 @@ if TYPE_CHECKING:
     from birnn_lint.analysis.file_state import FileState
 
 # How deep the analysis follows calls of the file's own functions.
+# nn.Module methods that return the module itself.
+SELF_METHODS = frozenset(
+    "to cuda cpu train eval float double half bfloat16 requires_grad_ share_memory".split()
+)
 MAX_CALL_DEPTH = 3
 
 
@@ -81,6 +86,18 @@ class Calls(Statements):
                 return self.tensor_method(node, func.value, receiver, method)
             if isinstance(receiver, (LayerRef, Instance)) and method == "forward":
                 return self.call_value(node, receiver)
+            if isinstance(receiver, (Instance, LayerRef, LayerList)) and method in SELF_METHODS:
+                own = (
+                    self._owner(receiver.klass).method(receiver.klass.node, method)
+                    if isinstance(receiver, Instance)
+                    else None
+                )
+                if own is None:  # `encoder = encoder.to(device)`: the same module
+                    for arg in node.args:
+                        self.use(self.expr(arg.value))
+                    return receiver
+            if isinstance(receiver, Instance):
+                return self.instance_method(node, receiver, method)
             if isinstance(receiver, LayerList) and method == "append" and node.args:
                 return self.append(func.value, receiver, node.args[0])
             if method in NEW_TENSOR_METHODS and qname is None:
@@ -95,7 +112,7 @@ class Calls(Statements):
             if self.key(func.value) == "self":
                 callee_fn = self.file.method(self.klass, method)
                 if callee_fn is not None:
-                    return self.call_function(node, callee_fn, method=True)
+                    return self.call_function(node, callee_fn, method=True, instance=self.this())
             if method in ("size", "dim") and isinstance(receiver, (Opaque, NewTensor)):
                 return self.size_call(node, _object(receiver))
             if qname is None:
@@ -116,8 +133,15 @@ class Calls(Statements):
             handled = self.torch_function(node, qname)
             if handled is not None:
                 return handled
-        for arg in node.args:
-            self.use(self.expr(arg.value))
+        values = [self.expr(arg.value) for arg in node.args]
+        for value in values:
+            self.use(value)
+        registries = [v.any_value() for v in values if isinstance(v, DictValue)]
+        if qname is None and len(registries) == 1 and isinstance(registries[0], LayerClass):
+            # `get_from_registry(cell_type, registry)`: a function we cannot read, handed
+            # a registry of layer classes, looks one up (a guess: the call that follows
+            # must look like a layer's).
+            return LayerClass(registries[0].kinds, guessed=True)
         return UNKNOWN
 
     def callee_value(self, func: cst.BaseExpression) -> Value | None:
@@ -152,24 +176,45 @@ class Calls(Statements):
                 self.use(self.expr(arg.value))
             return LayerRef(layer) if layer is not None else UNKNOWN
         if isinstance(callee, ModuleClass):
-            for arg in node.args:
-                self.use(self.expr(arg.value))
-            return Instance(callee)
+            return self.construct(node, callee)
         if isinstance(callee, Instance):
-            owner = callee.klass.file if isinstance(callee.klass.file, type(self.file)) else None
-            owner = owner or self.file
-            forward = owner.method(callee.klass.node, "forward")
-            if forward is None:
-                return UNKNOWN
-            return self.call_function(
-                node, forward, method=True, klass=callee.klass.node, owner=owner
-            )
+            return self.instance_method(node, callee, "forward")
         if isinstance(callee, ShapeKeeper) and node.args:
             first = self.expr(node.args[0].value)
             for arg in node.args[1:]:
                 self.use(self.expr(arg.value))
             return first
         return UNKNOWN
+
+    def instance_method(self, node: cst.Call, instance: Instance, name: str) -> Value:
+        """`model.init_hidden(b)`, `model(x)`: the method of the object's class, run on it
+        (with the facts of the file that defines the class)."""
+        owner = self._owner(instance.klass)
+        method = owner.method(instance.klass.node, name)
+        if method is None:
+            for arg in node.args:
+                self.use(self.expr(arg.value))
+            return UNKNOWN
+        return self.call_function(
+            node, method, method=True, klass=instance.klass.node, owner=owner, instance=instance
+        )
+
+    def construct(self, node: cst.Call, klass: ModuleClass) -> Value:
+        """`Encoder(hidden, n_layers)`: an object whose attributes are what `__init__`
+        leaves with these arguments (a layer passed in, a size)."""
+        owner = self._owner(klass)
+        init = owner.method(klass.node, "__init__")
+        if init is None or not node.args:
+            for arg in node.args:
+                self.use(self.expr(arg.value))
+            return Instance(klass)
+        built = self.call_function(
+            node, init, method=True, klass=klass.node, owner=owner, instance=Instance(klass)
+        )
+        return built if isinstance(built, Instance) else Instance(klass)
+
+    def _owner(self, klass: ModuleClass) -> FileState:
+        return klass.file if isinstance(klass.file, type(self.file)) else self.file
 
     def container(self, node: cst.Call) -> Value:
         """`nn.ModuleList([...])`, `nn.Sequential(a, b)`: the layers in it."""
@@ -227,22 +272,33 @@ class Calls(Statements):
         method: bool,
         klass: cst.ClassDef | None = None,
         owner: FileState | None = None,
+        instance: Instance | None = None,
     ) -> Value:
-        """Interpret `callee` with the values this call passes, in this call's context."""
+        """Interpret `callee` with the values this call passes, in this call's context
+        (a method: on `instance`, whose attributes are known, when given)."""
         args = [(a, self.expr(a.value)) for a in node.args]
         if self.context.depth >= MAX_CALL_DEPTH or callee in self.stack:
             for _, value in args:
                 self.use(value)
             return UNKNOWN
         self.file.called.add(callee)
-        key = self.file.summary_key(node, callee, [v for _, v in args], self.env)
+        values: list[Value] = [v for _, v in args]
+        if instance is not None:
+            values.append(instance)
+        key = self.file.summary_key(node, callee, values, self.env)
         cached = self.file.summaries.get(key) if key is not None else None
         statuses: dict[int, Status]
         if cached is not None:
             value, statuses, aliases = cached
         else:
             value, statuses, aliases = self.interpret_callee(
-                node, callee, method, args, klass or (self.klass if method else None), owner
+                node,
+                callee,
+                method,
+                args,
+                klass or (self.klass if method else None),
+                owner,
+                instance,
             )
             if key is not None:
                 self.file.summaries[key] = (value, statuses, aliases)
@@ -259,6 +315,7 @@ class Calls(Statements):
         args: list[tuple[cst.Arg, Value]],
         klass: cst.ClassDef | None,
         owner: FileState | None = None,
+        instance: Instance | None = None,
     ) -> tuple[Value, dict[int, Status], dict[str, str]]:
         file = owner or self.file  # another file's facts for a class imported from there
         caller = (
@@ -270,7 +327,11 @@ class Calls(Statements):
         env = file.method_env(callee)
         env.pending = dict(self.env.pending)
         env.dim_alias = dict(self.env.dim_alias)
+        if instance is not None:
+            for name, held in instance.attributes:
+                env.values["self." + name] = held
         inner = type(self)(file, callee, env, context, self.stack + (callee,), klass)
+        inner.instance = instance
         escaped = inner.bind_parameters(callee, args, method)
         for value in escaped:
             self.use(value)
@@ -288,6 +349,8 @@ class Calls(Statements):
                 for value in inner.return_values:
                     inner.use(value)
                 exit_env, inner.env = inner.env, saved
+        if instance is not None and callee.name.value == "__init__":
+            returned = Instance(instance.klass, inner.attributes())
         return returned, dict(exit_env.pending), dict(exit_env.dim_alias)
 
     def bind_parameters(
@@ -362,9 +425,7 @@ class Calls(Statements):
             directions,
         )
         state: Value = state_h
-        if LayerKind.LSTM in layer.kinds and len(layer.kinds) > 1:
-            state = UNKNOWN  # a tensor for some members, (h_n, c_n) for the LSTM ones
-        elif layer.kinds == {LayerKind.LSTM}:
+        if LayerKind.LSTM in layer.kinds:
             state_c = Tensor(
                 layer,
                 STATE_C,
@@ -372,6 +433,9 @@ class Calls(Statements):
                 directions,
             )
             state = TupleValue((state_h, state_c), TupleTag.LSTM_STATE, layer)
+            if len(layer.kinds) > 1:
+                # (h_n, c_n) for the LSTM members, h_n for the others
+                state = EitherState(state_h, state)
         output: Value
         if isinstance(inp_value, PackedValue):
             output = PackedValue(layer, directions)

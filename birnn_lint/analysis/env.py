@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from birnn_lint.analysis.layer_sets import merged_layer
 from birnn_lint.analysis.values import (
     UNKNOWN,
+    EitherState,
     LayerClass,
     LayerList,
     LayerRef,
@@ -142,4 +143,6 @@ def pending_of(value: Value | None) -> set[int]:
         return set(value.pending)
     if isinstance(value, TupleValue):
         return {i for item in value.items for i in pending_of(item)}
+    if isinstance(value, EitherState):
+        return pending_of(value.lstm)
     return set()

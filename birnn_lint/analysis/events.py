@@ -81,6 +81,8 @@ class SliceOrderEvent:
     node: cst.Subscript
     tensor: Tensor
     from_start: bool  # True for h[:L] (meant: forward), False for h[L:] (backward)
+    # The bound is another layer's num_layers (`h[:decoder.n_layers]`): its source.
+    foreign_count: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +39,7 @@ from birnn_lint.analysis.values import (
     Value,
 )
 from birnn_lint.prefilter import may_contain_findings
-from birnn_lint.project import ProjectIndex, SymbolKind
+from birnn_lint.project import ProjectIndex, SymbolKind, dependencies
 
 if TYPE_CHECKING:
     from birnn_lint.analysis.base import InterpreterBase
@@ -93,6 +93,9 @@ class FileState(ClassFacts, Recorder):
         self._received: dict[cst.Param, LayerInfo] = {}
         # The module's globals as its top level leaves them (set once it is analysed).
         self.globals: dict[str, Value] = {}
+        # While the top level runs: its bindings so far (a class built there reads the
+        # registry bound above it).
+        self.top_level: Callable[[], Mapping[str, Value]] | None = None
         self._module_layers: dict[str, LayerInfo] | None = None
         self._opaque: dict[cst.CSTNode, Opaque] = {}
         # Call summaries: (call node, callee, abstract arguments) -> (returned value,
@@ -199,6 +202,10 @@ class FileState(ClassFacts, Recorder):
                 return ModuleClass(found[0], self)
             if node.value in self.globals:
                 return self.globals[node.value]
+            if self.top_level is not None:
+                live = self.top_level().get(node.value)
+                if live is not None:
+                    return live
             return self.imported_class(node.value)
         return None
 
@@ -220,6 +227,7 @@ class FileState(ClassFacts, Recorder):
         symbol = index.resolve_name(self.path, name)
         if symbol is None or symbol.kind is not SymbolKind.CLASS or symbol.path is None:
             return None
+        dependencies.note(symbol.path)
         text = index.source(symbol.path)
         if text is None or not may_contain_findings(text.encode("utf-8", "surrogatepass")):
             return None  # its file cannot build a recurrent layer: not worth reading

@@ -19,6 +19,7 @@ from birnn_lint.analysis.tensor_ops import TensorOps
 from birnn_lint.analysis.values import (
     UNKNOWN,
     DirectionCount,
+    EitherState,
     LayerInfo,
     LayerRef,
     Tensor,
@@ -125,7 +126,10 @@ class Guards(TensorOps):
     def apply_guard(self, guard: Guard, branch: bool) -> None:
         holds = guard.positive == branch
         if isinstance(guard, TupleGuard):
-            if not holds and isinstance(self.env.values.get(guard.key), TupleValue):
+            current = self.env.values.get(guard.key)
+            if isinstance(current, EitherState):
+                self.env.assign(guard.key, current.lstm if holds else current.tensor)
+            elif not holds and isinstance(current, TupleValue):
                 self.env.assign(guard.key, UNKNOWN)
             return
         directions = 2 if holds else 1
@@ -150,6 +154,11 @@ class Guards(TensorOps):
                 value.tag,
                 value.layer,
             )
+        if isinstance(value, EitherState):
+            tensor = self.specialize(value.tensor, layers, directions)
+            lstm = self.specialize(value.lstm, layers, directions)
+            assert isinstance(tensor, Tensor) and isinstance(lstm, TupleValue)
+            return EitherState(tensor, lstm)
         return value
 
     def directions_of(self, layer: LayerInfo) -> int:

@@ -18,9 +18,11 @@ from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.calls import Calls
 from birnn_lint.analysis.env import Status, merge_values
 from birnn_lint.analysis.layer_sets import merged_layer
+from birnn_lint.analysis.layers import code
 from birnn_lint.analysis.values import (
     UNKNOWN,
     DictValue,
+    Instance,
     LayerList,
     LayerRef,
     NewTensor,
@@ -29,6 +31,7 @@ from birnn_lint.analysis.values import (
     SizeValue,
     Tensor,
     TupleValue,
+    Unknown,
     Value,
 )
 from birnn_lint.layout import Problem, Size
@@ -174,10 +177,30 @@ class Interpreter(Calls):
             if attr == "hidden_size":
                 return SizeValue(layer.hidden)
             return UNKNOWN
+        if isinstance(base, Instance):
+            return self.instance_attribute(base, attr)
         if isinstance(base, (Opaque, NewTensor)) and attr == "shape":
             obj = base if isinstance(base, Opaque) else base.obj
             return self.size_call(cst.Call(cst.Attribute(node.value, cst.Name("size"))), obj)
         return UNKNOWN
+
+    def instance_attribute(self, instance: Instance, attr: str) -> Value:
+        """`decoder.n_layers` of an object of a class of the project: what its `__init__`
+        stores there, or the size of one of its layers that the attribute carries."""
+        file = instance.klass.file
+        owner = file if isinstance(file, type(self.file)) else self.file
+        klass = instance.klass.node
+        stored = dict(instance.attributes).get(attr)
+        if stored is not None and not isinstance(stored, (Unknown, Opaque, SizeValue)):
+            return stored
+        for layer in owner.class_layers(klass).values():
+            size = owner.setting_size(layer, "self." + attr)
+            if size is not None:
+                return SizeValue(size)
+        if stored is not None:
+            return stored
+        known = owner.class_value(klass, "self." + attr)
+        return known if known is not None else UNKNOWN
 
     def binary(self, node: cst.BinaryOperation) -> Value:
         count = self.direction_count(node)
@@ -270,7 +293,10 @@ class Interpreter(Calls):
         if isinstance(result, Problem):
             first = node.slice[0].slice
             from_start = isinstance(first, cst.Slice) and first.lower is None
-            self.file.emit(ev.SliceOrderEvent(node, base, from_start), self)
+            foreign = None
+            if result.detail == lay.FOREIGN_COUNT and isinstance(first, cst.Slice):
+                foreign = code(first.upper) if first.upper is not None else None
+            self.file.emit(ev.SliceOrderEvent(node, base, from_start, foreign), self)
             return UNKNOWN
         lengths_name = None
         if base.lengths is not None:

@@ -20,6 +20,7 @@ from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.interpreter import Interpreter
 from birnn_lint.analysis.layers import clear_caches
 from birnn_lint.analysis.names import Resolver
+from birnn_lint.analysis.values import EitherState, Instance, LayerList, LayerRef
 from birnn_lint.diagnostics import (
     cpython_syntax_error,
     internal_error_finding,
@@ -27,7 +28,7 @@ from birnn_lint.diagnostics import (
 )
 from birnn_lint.findings import Edit, Finding, Fix, Position
 from birnn_lint.messages import one_line_message
-from birnn_lint.project import ProjectIndex
+from birnn_lint.project import ProjectIndex, dependencies
 from birnn_lint.registry import check_rules
 
 Positions = Mapping[cst.CSTNode, CodeRange]
@@ -54,7 +55,9 @@ def parse_failure(source: str, filename: str) -> list[Finding]:
     return []
 
 
-def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[Finding]:
+def analyze(
+    source: str, filename: str, codes: Collection[str] | None, path: Path | None = None
+) -> list[Finding]:
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError):
@@ -70,7 +73,8 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     names = Resolver(module)
     context = ev.RuleContext(module)
     errors: list[Finding] = []
-    path = Path(filename) if filename not in ("-", "<string>") else None
+    if path is None and filename not in ("-", "<string>"):
+        path = Path(filename)
     state = FileState(module, names, rules, context, path, _loader(rules), source)
     returned: list[tuple[cst.CSTNode, Env, set[int]]] = []
     roots: list[tuple[cst.CSTNode, cst.ClassDef | None]] = [(module, None)]
@@ -86,8 +90,19 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
         except Exception as error:  # noqa: BLE001 - one body's crash must not stop the run
             where = scope_node.name.value if isinstance(scope_node, cst.FunctionDef) else "<module>"
             errors.append(internal_error_finding(filename, f"the analysis of {where}", error))
-    for function, env, idents in returned:
-        if function not in state.called:  # returned to callers outside the file: used
+    for method, instance in _instance_methods(state):
+        try:
+            returned.append(_analyze_root(state, method, instance.klass.node, instance))
+        except RecursionError:
+            errors.append(
+                syntax_error_finding(filename, "cannot analyze: the code is nested too deeply")
+            )
+        except Exception as error:  # noqa: BLE001 - one body's crash must not stop the run
+            errors.append(
+                internal_error_finding(filename, f"the analysis of {method.name.value}", error)
+            )
+    for body, env, idents in returned:
+        if body not in state.called:  # returned to callers outside the file: used
             for ident in idents:
                 env.set_status(ident, Status.USED)
             state.settle(env, keep=set(env.pending) - idents)
@@ -113,6 +128,7 @@ _OTHER_FILES: dict[tuple[Path, int], FileState | None] = {}
 
 def _loader(rules: list[CheckRule]) -> Callable[[Path], FileState | None]:
     def load(path: Path) -> FileState | None:
+        dependencies.note(path)
         text = ProjectIndex.for_file(path).source(path)
         if text is None:
             return None
@@ -131,19 +147,54 @@ def _loader(rules: list[CheckRule]) -> Callable[[Path], FileState | None]:
     return load
 
 
+def _instance_methods(state: FileState) -> list[tuple[cst.FunctionDef, Instance]]:
+    """The methods of objects the top level builds with layers or modules passed in
+    (`searcher = GreedySearchDecoder(encoder, decoder)`): analysed on those objects too,
+    whether or not the file calls them."""
+    out: list[tuple[cst.FunctionDef, Instance]] = []
+    seen: set[Instance] = set()
+    for value in state.globals.values():
+        if (
+            not isinstance(value, Instance)
+            or value in seen
+            or value.klass.file is not state
+            or not any(isinstance(v, _HELD) for _, v in value.attributes)
+        ):
+            continue
+        seen.add(value)
+        for stmt in value.klass.node.body.body:
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value != "__init__":
+                out.append((stmt, value))
+    return out
+
+
+_HELD = (Instance, LayerRef, LayerList, EitherState)
+
+
 def _analyze_root(
-    state: FileState, scope_node: cst.CSTNode, klass: cst.ClassDef | None
+    state: FileState,
+    scope_node: cst.CSTNode,
+    klass: cst.ClassDef | None,
+    instance: Instance | None = None,
 ) -> tuple[cst.CSTNode, Env, set[int]]:
-    """Interpret a body on its own (parameters unknown); settle what it holds back, except
-    what leaves through its return value: the callers in the file decide that."""
+    """Interpret a body on its own (parameters unknown; a method on `instance` when
+    given); settle what it holds back, except what leaves through its return value: the
+    callers in the file decide that."""
     env = state.method_env(scope_node) if isinstance(scope_node, cst.FunctionDef) else Env()
+    if instance is not None:
+        for name, held in instance.attributes:
+            env.values["self." + name] = held
     interp = Interpreter(state, scope_node, env, klass=klass)
+    interp.instance = instance
+    if isinstance(scope_node, cst.Module):
+        state.top_level = lambda: interp.env.values
     if isinstance(scope_node, cst.FunctionDef):
         interp.bind_parameters(scope_node, [], method=interp.receiver is not None)
     interp.run_body()
     interp.env = interp.exit_env()
     if isinstance(scope_node, cst.Module):
         state.globals = dict(interp.env.values)
+        state.top_level = None
     interp.escape(everything=isinstance(scope_node, cst.Module))
     idents: set[int] = set()
     for value in interp.return_values:

@@ -226,6 +226,16 @@ class TupleValue:
 
 
 @dataclass(frozen=True)
+class EitherState:
+    """The final state of a layer that is an LSTM or another kind, chosen at run time:
+    `(h_n, c_n)` for the LSTM, `h_n` for the rest. `isinstance(state, tuple)` tells them
+    apart; anything else read from it means different things for different members."""
+
+    tensor: Tensor
+    lstm: TupleValue
+
+
+@dataclass(frozen=True)
 class LayerRef:
     layer: LayerInfo
 
@@ -276,9 +286,12 @@ class ModuleClass:
 
 @dataclass(frozen=True)
 class Instance:
-    """An object of a class defined in the analysed code: calling it runs `forward`."""
+    """An object of a class defined in the analysed code: calling it runs `forward`.
+    `attributes`: the `self.*` values its `__init__` left, run with the arguments this
+    object was built with (empty: built with unknown arguments)."""
 
     klass: ModuleClass
+    attributes: tuple[tuple[str, Value], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -351,6 +364,7 @@ UNKNOWN = Unknown()
 Value = (
     Tensor
     | TupleValue
+    | EitherState
     | LayerRef
     | PackedValue
     | SizeValue

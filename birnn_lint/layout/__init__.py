@@ -15,6 +15,7 @@ batch, "T" for time, "L#1" for a layer's configurable num_layers, ...).
 from __future__ import annotations
 
 from birnn_lint.layout.indexing import (
+    FOREIGN_COUNT,
     Index,
     Slice,
     index,
@@ -65,6 +66,7 @@ from birnn_lint.layout.regroup import (
 )
 
 __all__ = [
+    "FOREIGN_COUNT",
     "Axis",
     "BATCH",
     "BATCH_SYMBOL",

@@ -40,6 +40,9 @@ class Slice:
 
 Index = int | str | Slice | None | type(Ellipsis)
 
+# The detail of the order problem of `h[:k]` with k another layer's num_layers.
+FOREIGN_COUNT = "slice by another layer's count"
+
 
 def index(layout: Layout, items: list[object]) -> Result:
     """`t[items]`: integer and slice items consume axes from the left."""
@@ -148,6 +151,10 @@ def _slice_axis(axis: Axis, s: Slice, fixed: dict[str, object]) -> Axis | Proble
         if s.step == 1 and bound is not None and bound == layer.size and not layer.size.is_one:
             # h[:num_layers] / h[num_layers:] read rows as if directions were major.
             return Problem(ProblemKind.DIRECTION_LAYER_ORDER, "slice")
+        if s.step == 1 and s.start is None and bound is not None and bound.is_layer_count:
+            # h[:k], k another layer's num_layers (a decoder's): the first k rows are
+            # layer 0's two directions, then layer 1's..., not k layers' states.
+            return Problem(ProblemKind.DIRECTION_LAYER_ORDER, FOREIGN_COUNT)
         return None
     if kinds == [DIR, HIDDEN] and factors[0].size.known == 2 and s.step == 1:
         hidden = factors[1].size

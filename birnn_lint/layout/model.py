@@ -66,6 +66,11 @@ class Size:
         return Size(self.coef // other.coef, tuple(rest))
 
     @property
+    def is_layer_count(self) -> bool:
+        """Some recurrent layer's num_layers (`L#<layer>`), not known to be 1."""
+        return self.coef == 1 and len(self.syms) == 1 and self.syms[0].startswith("L#")
+
+    @property
     def is_one(self) -> bool:
         return self.coef == 1 and not self.syms
 

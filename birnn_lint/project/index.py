@@ -49,6 +49,14 @@ def _external(name: str) -> Symbol:
     return Symbol(SymbolKind.EXTERNAL, name, None, "", 0, 0)
 
 
+def _stat(path: Path) -> tuple[int, ...] | None:
+    try:
+        result = os.stat(path)
+    except OSError:
+        return None
+    return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
+
+
 class ProjectIndex:
     """One project's modules. Shared by every file of the project that a run checks
     (`for_file`); a snapshot: call `invalidate` when files change under a long-lived
@@ -75,6 +83,7 @@ class ProjectIndex:
         self._finder = ModuleFinder()
         self._overlay: dict[Path, str] = {}
         self._sources: dict[Path, str | None] = {}
+        self._stats: dict[Path, tuple[int, ...] | None] = {}  # as each file was read
         self._summaries: dict[Path, ModuleSummary | None] = {}
         self._search: dict[Path, tuple[Path, ...]] = {}
         self._module_names: dict[Path, str] = {}
@@ -155,7 +164,9 @@ class ProjectIndex:
         path = _abspath(path)
         if path in self._overlay:
             return self._overlay[path]
+        self._refresh(path)
         if path not in self._sources:
+            self._stats[path] = _stat(path)
             try:
                 self._sources[path] = read_source(path).text
                 self.files_read += 1
@@ -163,9 +174,18 @@ class ProjectIndex:
                 self._sources[path] = None
         return self._sources[path]
 
+    def _refresh(self, path: Path) -> None:
+        """Forget what was read from `path` if the file changed on disk since (a process
+        that lives on, such as the language server, sees the project as it is now)."""
+        if path in self._stats and _stat(path) != self._stats[path]:
+            del self._stats[path]
+            self.invalidate(path)
+
     def summary(self, path: Path | str) -> ModuleSummary | None:
         """What the module binds at its top level; None when unreadable or not Python."""
         path = _abspath(path)
+        if path not in self._overlay:
+            self._refresh(path)
         if path not in self._summaries:
             text = self.source(path)
             stub = path.suffix == ".pyi"

@@ -17,7 +17,7 @@ from birnn_lint.rules._common import is_state, order_fix, state_name, subject, w
 class HiddenDirectionLayerOrder(CheckRule):
     code = "BRN001"
     name = "hidden-direction-layer-order"
-    fix_safety = FixSafety.SAFE
+    fix_safety = FixSafety.SAFE_OR_UNSAFE
     fix_availability = FixAvailability.SOMETIMES
 
     def on_reshape(self, event: ReshapeEvent, ctx: RuleContext) -> None:
@@ -41,6 +41,9 @@ class HiddenDirectionLayerOrder(CheckRule):
         if not is_state(tensor):
             return
         node = event.node
+        if event.foreign_count is not None:
+            self._first_rows(event, ctx)
+            return
         rows = "0::2" if event.from_start else "1::2"
         meant = "forward" if event.from_start else "backward"
         rest = "".join(", " + ctx.code(e.slice) for e in node.slice[1:])
@@ -55,5 +58,25 @@ class HiddenDirectionLayerOrder(CheckRule):
             f"{subject(tensor)}: `{ctx.code(node)}` reads {state_name(tensor)}'s rows as if "
             f"directions were major{when(tensor)}; rows are layer-major (row 2*layer + "
             f"direction), so the {meant} states of all layers are `[{rows}]`",
+            fix,
+        )
+
+    def _first_rows(self, event: SliceOrderEvent, ctx: RuleContext) -> None:
+        """`h_n[:decoder.n_layers]`: another layer's count of layers taken as rows."""
+        tensor, node, count = event.tensor, event.node, event.foreign_count
+        receiver = ctx.code(node.value)
+        rest = "".join(", " + ctx.code(e.slice) for e in node.slice[1:])
+        fix = FixSpec(
+            Applicability.UNSAFE,
+            f"Take the forward rows of the first `{count}` layers with `[0::2][:{count}]`",
+            ((node, f"{receiver}[0::2][:{count}{rest}]"),),
+        )
+        ctx.report(
+            type(self),
+            node,
+            f"{subject(tensor)}: `{ctx.code(node)}` takes `{count}` rows of "
+            f"{state_name(tensor)} as `{count}` layers' states{when(tensor)}, but rows are "
+            f"layer-major (row 2*layer + direction): they are layer 0's forward and backward "
+            f"states, then layer 1's; each layer's forward state is `{receiver}[0::2]`",
             fix,
         )

@@ -339,6 +339,154 @@ FORMS: dict[str, tuple[str, str, str, str, str]] = {
         "torch.cat((h[-2], h[-1]), -1)",
         "BRN002",
     ),
+    "state of a layer that may be an LSTM, told apart by isinstance": (
+        "class choice",
+        """
+        CELLS = {{"gru": nn.GRU, "lstm": nn.LSTM}}
+
+        class M(nn.Module):
+            def __init__(self, cell="gru"):
+                super().__init__()
+                self.rnn = CELLS[cell](8, 16, 2, bidirectional=True)
+
+            def forward(self, x):
+                out, state = self.rnn(x)
+                if isinstance(state, tuple):
+                    state = state[0]
+                return {read}
+        """,
+        "state[-1]",
+        "torch.cat((state[-2], state[-1]), -1)",
+        "BRN002",
+    ),
+    "class from a registry through a function we cannot read": (
+        "class choice",
+        """
+        from somewhere import get_from_registry
+
+        REGISTRY = {{"rnn": nn.RNN, "gru": nn.GRU}}
+
+        class M(nn.Module):
+            def __init__(self, cell_type):
+                super().__init__()
+                layer_class = get_from_registry(cell_type, REGISTRY)
+                self.rnn = layer_class(8, 16, 2, batch_first=True, bidirectional=True)
+
+            def forward(self, x):
+                out, h = self.rnn(x)
+                return {read}
+        """,
+        "h[-1]",
+        "torch.cat((h[-2], h[-1]), -1)",
+        "BRN002",
+    ),
+    "initial state from another method called on the object": (
+        "cross-function",
+        """
+        class Tagger(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.LSTM(8, 16, num_layers=2, bidirectional=True)
+
+            def init_hidden(self, batch):
+                return ({read}, torch.zeros(4, batch, 16))
+
+            def forward(self, x, hidden):
+                out, _ = self.rnn(x, hidden)
+                return out
+
+        model = Tagger()
+        out = model(torch.randn(5, 3, 8), model.init_hidden(3))
+        """,
+        "torch.zeros(2, batch, 16)",
+        "torch.zeros(4, batch, 16)",
+        "BRN008",
+    ),
+    "layer passed to the constructor": (
+        "received",
+        """
+        class Seq2Vec(nn.Module):
+            def __init__(self, rnn):
+                super().__init__()
+                self.rnn = rnn
+
+            def forward(self, x):
+                _, h = self.rnn(x)
+                return {read}
+
+        encoder = Seq2Vec(nn.GRU(8, 16, num_layers=2, bidirectional=True))
+        summary = encoder(torch.randn(5, 3, 8))
+        """,
+        "h[-1]",
+        "torch.cat((h[-2], h[-1]), -1)",
+        "BRN002",
+    ),
+    "object built at the top level, moved to a device, never called there": (
+        "module results",
+        """
+        class Encoder(nn.Module):
+            def __init__(self, n_layers=1):
+                super().__init__()
+                self.gru = nn.GRU(8, 16, n_layers, bidirectional=True)
+
+            def forward(self, x):
+                return self.gru(x)
+
+        class Decoder(nn.Module):
+            def __init__(self, n_layers=1):
+                super().__init__()
+                self.n_layers = n_layers
+                self.gru = nn.GRU(8, 16, n_layers)
+
+        class Search(nn.Module):
+            def __init__(self, encoder, decoder):
+                super().__init__()
+                self.encoder = encoder
+                self.decoder = decoder
+
+            def forward(self, x):
+                outputs, hidden = self.encoder(x)
+                return {read}
+
+        encoder = Encoder(2).to("cpu")
+        decoder = Decoder(2)
+        encoder.train()
+        searcher = Search(encoder, decoder)
+        """,
+        "hidden[: self.decoder.n_layers]",
+        "hidden[0::2]",
+        "BRN001",
+    ),
+    "state sliced by a decoder's layer count in a training function": (
+        "module results",
+        """
+        class Encoder(nn.Module):
+            def __init__(self, n_layers=1):
+                super().__init__()
+                self.gru = nn.GRU(8, 16, n_layers, bidirectional=True)
+
+            def forward(self, x):
+                return self.gru(x)
+
+        class Decoder(nn.Module):
+            def __init__(self, n_layers=1):
+                super().__init__()
+                self.n_layers = n_layers
+                self.gru = nn.GRU(8, 16, n_layers)
+
+        def train(x, encoder, decoder):
+            encoder_outputs, encoder_hidden = encoder(x)
+            return {read}
+
+        def train_iters(encoder, decoder):
+            return train(torch.randn(5, 3, 8), encoder, decoder)
+
+        train_iters(Encoder(2), Decoder(2))
+        """,
+        "encoder_hidden[: decoder.n_layers]",
+        "encoder_hidden[0::2]",
+        "BRN001",
+    ),
     "sizes from local names": (
         "sizes",
         """

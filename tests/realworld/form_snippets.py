@@ -258,26 +258,36 @@ MODULE_RESULTS = (
     + """
 
 class Encoder(nn.Module):
-    def __init__(self):
+    def __init__(self, n_layers=1):
         super().__init__()
-        self.rnn = nn.GRU(4, 6, num_layers=2, bidirectional=True)
+        self.rnn = nn.GRU(4, 6, n_layers, bidirectional=True)
 
     def forward(self, x):
         return self.rnn(x)
 
 
-class Seq2Seq(nn.Module):
-    def __init__(self):
+class Decoder(nn.Module):
+    def __init__(self, n_layers=1):
         super().__init__()
-        self.encoder = Encoder()
-        self.decoder_layers = 2
+        self.n_layers = n_layers
+        self.rnn = nn.GRU(4, 6, n_layers)
+
+    def forward(self, x, hidden):
+        return self.rnn(x, hidden)
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder
 
     def forward(self, x):
         encoder_outputs, encoder_hidden = self.encoder(x)
         return {expr}
 
 
-model = Seq2Seq()
+model = Seq2Seq(Encoder(2), Decoder(2))
 x = torch.randn(5, 3, 4)
 result = model(x)
 """
@@ -396,7 +406,7 @@ SNIPPETS: list[Snippet] = [
         CONTAINER.format(expr="torch.cat((h_n[0], h_n[1]), dim=-1)"),
         "summary", "model.rnns[-1]", layer_input="model.rnns[0](x)[0]"),
     one("module_results_bug", F.MODULE_RESULTS,
-        MODULE_RESULTS.format(expr="encoder_hidden[: self.decoder_layers]  # <- BRN001"),
+        MODULE_RESULTS.format(expr="encoder_hidden[: self.decoder.n_layers]  # <- BRN001"),
         "forward_every_layer", "model.encoder.rnn"),
     one("module_results_correct", F.MODULE_RESULTS,
         MODULE_RESULTS.format(expr="encoder_hidden[0::2]"),

@@ -32,13 +32,8 @@ from birnn_lint.proof.truths import Reference, reference
 MARK = re.compile(r"# <- (BRN\d{3})")
 
 # Snippets whose lint test birnn-lint does not pass yet (the forms it does not follow;
-# the check is a strict xfail). Measured on 2026-11-29 at the analysis core v2.
+# the check is a strict xfail). Measured on 2026-11-29.
 NOT_YET = {
-    "class_runtime_bug",
-    "init_hidden_bug",
-    "cross_file_bug",
-    "received_bug",
-    "module_results_bug",
     "fragment_bug",
 }
 
@@ -143,3 +138,30 @@ def _lint_cases() -> Iterator[Any]:
 @pytest.mark.parametrize("snippet", list(_lint_cases()))
 def test_snippet_checked_as_labelled(snippet: Snippet, tmp_path: Path) -> None:
     assert lint_project(snippet, tmp_path) == expected(snippet)
+
+
+def _fixable_bugs() -> Iterator[Any]:
+    for snippet in SNIPPETS:
+        if snippet.is_bug and snippet.name not in NOT_YET:
+            yield pytest.param(snippet, id=snippet.name)
+
+
+@pytest.mark.parametrize("snippet", list(_fixable_bugs()))
+def test_the_fixed_snippet_computes_the_truth(snippet: Snippet, tmp_path: Path) -> None:
+    """The code as birnn-lint rewrites it (unsafe fixes included) runs on torch and
+    equals the truth; a finding without a fix leaves the file as it was."""
+    for relative, source in snippet.files.items():
+        write(tmp_path, relative, source)
+    subprocess.run(
+        [BIRNN_LINT, "check", "--fix", "--unsafe-fixes", "--isolated", "--no-cache"]
+        + ["--exit-zero", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        check=True,
+    )
+    fixed = {r: (tmp_path / r).read_text() for r in snippet.files}
+    if fixed == snippet.files:
+        pytest.skip("no fix offered for this finding")
+    ns = execute(Snippet(snippet.name, snippet.form, fixed, snippet.truth, snippet.layer,
+                         snippet.layer_input), tmp_path)  # fmt: skip
+    assert same(ns["result"], truth_of(snippet, ns)), fixed

@@ -277,3 +277,49 @@ def test_the_index_and_entries_stay_bounded_as_files_come_and_go(
     [index] = cache.glob("*/index.json")
     # kept.py is too new for the index; the last round's deleted paths are gone.
     assert json.loads(index.read_bytes())["files"] == {}
+
+
+ENCODERS = """import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(4, 6, num_layers=2, bidirectional={bidirectional})
+
+    def forward(self, x):
+        return self.rnn(x)
+"""
+
+TRAIN = """import torch
+from encoders import Encoder
+
+encoder = Encoder()
+output, h_n = encoder(torch.randn(5, 3, 4))
+last = h_n[-1]
+"""
+
+
+def test_findings_drawn_from_another_file_follow_its_changes(tmp_path: Path) -> None:
+    """train.py's finding comes from encoders.py's layer: a cached result of train.py is
+    used only while encoders.py is unchanged, although train.py's own text is."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("")
+    (root / "encoders.py").write_text(ENCODERS.format(bidirectional=True))
+    (root / "train.py").write_text(TRAIN)
+    time.sleep(cache_module._RACY_SECONDS + 0.2)
+    cache = tmp_path / "cache"
+
+    def codes() -> list[str]:
+        [result] = _run(root, ["train.py"], cache)
+        return [f.code for f in result.findings]
+
+    assert codes() == ["BRN002"]
+    [entry] = _entries(cache)
+    assert [Path(d[0]).name for d in json.loads(entry.read_bytes())["depends"]] == ["encoders.py"]
+    assert codes() == ["BRN002"]  # from the cache: encoders.py is unchanged
+    (root / "encoders.py").write_text(ENCODERS.format(bidirectional=False))
+    assert codes() == []
+    (root / "encoders.py").write_text(ENCODERS.format(bidirectional=True))
+    assert codes() == ["BRN002"]

@@ -102,10 +102,10 @@ def test_a_crash_in_one_file_is_brn902(corpus, monkeypatch, jobs: int) -> None:
     assert jobs == 1 or uses_pool(corpus)
     real = runner.check_source
 
-    def failing(text: str, filename: str = "<string>", codes=None):
+    def failing(text: str, filename: str = "<string>", codes=None, path=None):
         if filename == "flagged_lstm.py":
             raise ValueError("boom")
-        return real(text, filename, codes)
+        return real(text, filename, codes, path)
 
     monkeypatch.setattr(runner, "check_source", failing)
     results = by_display(check_files(corpus.files, codes=None, jobs=jobs))

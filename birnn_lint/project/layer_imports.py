@@ -1,0 +1,105 @@
+"""Whether a file imports, from a module of its project, a model that builds a layer.
+
+A file that never names RNN, GRU or LSTM can still use one: `from model import Encoder`,
+then `encoder(x)[1][-1]`. The pre-selection lets such a file through only when a name
+it imports (`from m import a, b`) is a top-level class or function of a project module
+whose own lines build a layer. It reads the import statements' text (no parse of the
+importing file) and, for each imported name, that definition's lines in the module: a
+byte test, then a parse of those lines alone, cached by path, content and name. Not
+seen here: `import m` then `m.Encoder(...)`, and a class whose base class (not the class
+itself) builds the layer.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from birnn_lint.prefilter import LAYER_WORD_TEXT, constructs_a_layer
+from birnn_lint.project import dependencies
+from birnn_lint.project.index import ProjectIndex
+
+# `from .models.rnn import (` / `from model import Encoder` / `import models.rnn as r`
+_FROM = re.compile(rb"[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)")
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def imports_project_layers(path: Path, data: bytes) -> bool:
+    """True when `path` (with content `data`) imports by name, from a module of its
+    project, a class or function whose own code builds a recurrent layer."""
+    if b"import" not in data:
+        return False
+    index = ProjectIndex.for_file(path)
+    for module, level, names in _imports(data):
+        target = index.module_path(path, module, level) if names else None
+        if target is not None and any(_builds(index, target, name) for name in names):
+            dependencies.note(target)
+            return True
+    return False
+
+
+def _imports(data: bytes) -> list[tuple[str, int, list[str]]]:
+    """(module, level, imported names) of each `from m import names` statement. Found
+    from each occurrence of `import` (a fast byte search), the line around it read."""
+    found: list[tuple[str, int, list[str]]] = []
+    position = data.find(b"import")
+    while position != -1:
+        start = data.rfind(b"\n", 0, position) + 1
+        end = data.find(b"\n", position)
+        match = _FROM.match(data, start, len(data) if end == -1 else end)
+        if match is not None:
+            names = match.group(3)
+            if names.startswith(b"(") and b")" not in names:
+                close = data.find(b")", match.end())
+                names = data[match.start(3) : close if close != -1 else len(data)]
+            module = match.group(2).decode("ascii", "replace")
+            words = _NAME.findall(names.decode("ascii", "replace"))
+            found.append((module, len(match.group(1)), [w for w in words if w != "as"]))
+        position = data.find(b"import", position + 6)
+    return found
+
+
+def _builds(index: ProjectIndex, target: Path, name: str) -> bool:
+    """Whether the top-level class or function `name` of `target` builds a layer."""
+    text = index.source(target)
+    if text is None:
+        return False
+    key = (target, hash(text))
+    definitions = _definitions.get(key)
+    if definitions is None:
+        definitions = _definitions[key] = _top_level_definitions(text)
+    start = definitions.get(name)
+    if start is None:
+        return False
+    if (key, name) not in _verdicts:
+        _verdicts[key, name] = _block_builds(text, start)
+    return _verdicts[key, name]
+
+
+def _top_level_definitions(text: str) -> dict[str, int]:
+    """Where each top-level class or function starts, in a module that may build a
+    layer at all (none in the others)."""
+    if "RNN" not in text and "GRU" not in text and "LSTM" not in text:
+        return {}
+    return {m.group(1): m.start() for m in _DEFINITION.finditer(text)}
+
+
+def _block_builds(text: str, start: int) -> bool:
+    """A byte test of the definition's lines, then a parse of those lines alone."""
+    end = _NEXT_TOP.search(text, text.find("\n", start) + 1 or len(text))
+    block = text[start : end.start() if end is not None else len(text)]
+    if not LAYER_WORD_TEXT.search(block):
+        return False
+    try:
+        return constructs_a_layer(ast.parse(block))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+
+
+_definitions: dict[tuple[Path, int], dict[str, int]] = {}
+_verdicts: dict[tuple[tuple[Path, int], str], bool] = {}
+_DEFINITION = re.compile(r"^(?:class|def|async[ \t]+def)[ \t]+(\w+)", re.M)
+# A line that starts a new top-level statement (not blank, not indented, not a comment,
+# not a closing bracket of a signature that spans lines).
+_NEXT_TOP = re.compile(r"^(?=[^\s#)\]}])", re.M)
