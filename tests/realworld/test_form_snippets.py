@@ -39,7 +39,6 @@ NOT_YET = {
     "cross_file_bug",
     "received_bug",
     "module_results_bug",
-    "fragment_bug",
 }
 
 
