@@ -81,11 +81,8 @@ def _is_last_valid_index(interp: SizeReader, node: cst.BaseExpression, tensor: T
     minus_one = spread = False
     names = 0
     while True:
-        if (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value in _INDEX_METHODS
-        ):
+        if _index_method(node):
+            assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
             if node.func.attr.value in _FEATURE_SPREAD:
                 spread = spread or _spreads_over_features(interp, node.args, tensor)
             node = node.func.value
@@ -97,14 +94,47 @@ def _is_last_valid_index(interp: SizeReader, node: cst.BaseExpression, tensor: T
             minus_one = True
             node = node.left
         elif isinstance(node, cst.Name) and names < _MAX_NAMES:
+            # `idx = (lengths - 1).view(-1, 1).expand(B, F)` then `idx = idx.unsqueeze(1)`:
+            # one assignment from elsewhere, the others only reshaping the name itself.
             values = assignments_in(interp.scope_node, node.value)
-            if len(values) != 1:
+            origins = [v for v in values if _root(v) != node.value]
+            if len(origins) != 1:
                 break
+            for value in values:
+                if value is not origins[0]:
+                    spread = spread or _spreads_in_chain(interp, value, tensor)
             names += 1
-            node = values[0]
+            node = origins[0]
         else:
             break
     return minus_one and spread
+
+
+def _index_method(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in _INDEX_METHODS
+    )
+
+
+def _root(node: cst.BaseExpression) -> str | None:
+    """The name a chain of index methods starts from (`idx` of `idx.unsqueeze(1)`)."""
+    while _index_method(node):
+        assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+        node = node.func.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _spreads_in_chain(interp: SizeReader, node: cst.BaseExpression, tensor: Tensor) -> bool:
+    while _index_method(node):
+        assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+        if node.func.attr.value in _FEATURE_SPREAD and _spreads_over_features(
+            interp, node.args, tensor
+        ):
+            return True
+        node = node.func.value
+    return False
 
 
 def _spreads_over_features(interp: SizeReader, args: Sequence[cst.Arg], tensor: Tensor) -> bool:

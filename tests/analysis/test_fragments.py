@@ -290,6 +290,18 @@ def test_gather_reads_that_are_right_or_not_the_last_valid_step_are_silent(
     assert codes(GATHER.format(bidirectional=bidirectional, read=read)) == []
 
 
+def test_a_gather_index_name_bound_twice_from_elsewhere_is_not_followed() -> None:
+    read = "out.gather(1, index)"
+    source = GATHER.format(bidirectional=True, read=read).replace(
+        "    return out.gather",
+        "    for index in pool:\n        pass\n"
+        "    index = (lengths - 1).view(-1, 1, 1).expand(-1, 1, 32)\n"
+        "    return out.gather",
+    )
+    assert "for index in pool" in source
+    assert codes(source) == []
+
+
 def test_gather_with_a_literal_feature_size_is_flagged() -> None:
     read = "out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, 32))"
     assert codes(GATHER.format(bidirectional=True, read=read)) == ["BRN005"]

@@ -366,7 +366,8 @@ FORMS: dict[str, tuple[str, str, str, str, str]] = {
             packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
             out, _ = rnn(packed)
             out, lens = pad_packed_sequence(out, batch_first=True)
-            index = (lens - 1).view(-1, 1).expand(len(lens), out.size(2)).unsqueeze(1)
+            index = (lens - 1).view(-1, 1).expand(len(lens), out.size(2))
+            index = index.unsqueeze(1)
             return {read}
         """,
         "out.gather(1, index).squeeze(1)",
