@@ -20,7 +20,7 @@ import pytest
 from entry_point import BIRNN_LINT, write
 
 from birnn_lint.analysis.layers import code, walk
-from birnn_lint.analysis.names import Resolver
+from birnn_lint.analysis.names import Resolution, Resolver
 from birnn_lint.analysis.project_stars import ProjectStars
 from birnn_lint.engine import check_source
 from birnn_lint.prefilter import may_contain_findings
@@ -226,11 +226,19 @@ def test_project_stars_answer_per_name(tmp_path: Path) -> None:
     module = cst.parse_module(main.read_text())
     stars = ProjectStars(main)
     utils_star, numpy_star = Resolver(module).star_imports
-    assert stars.through(utils_star, "nn") is not None
-    assert stars.through(utils_star, "nn").targets == {"torch.nn"}  # type: ignore[union-attr]
-    assert stars.through(utils_star, "GRU").targets == {"torch.nn.GRU"}  # type: ignore[union-attr]
-    assert stars.through(utils_star, "x").opaque  # type: ignore[union-attr]
+    answers = {name: stars.through(utils_star, name) for name in ("nn", "GRU", "x", "zeros")}
+    assert answers["nn"] == Resolution(frozenset({"torch.nn"}))
+    assert answers["GRU"] == Resolution(frozenset({"torch.nn.GRU"}))  # utils' torch.nn star
+    assert answers["x"] == Resolution(opaque=True)  # a value: not followed
+    assert answers["zeros"] == Resolution()  # not brought by utils
     assert stars.through(numpy_star, "nn") is None  # outside the project: unknown
+
+
+def test_a_cycle_of_star_imports_ends(tmp_path: Path) -> None:
+    write(tmp_path, "a.py", "from b import *\nimport torch.nn as nn\n")
+    write(tmp_path, "b.py", "from a import *\n")
+    project(tmp_path, "from b import *\n")
+    assert lint(tmp_path, "model.py") == {("BRN005", "model.py", 11)}
 
 
 # ------------------------------------------------------------- the pre-selection
