@@ -20,6 +20,9 @@ class CheckRule(Rule):
     def on_index(self, event: ev.IndexEvent, ctx: ev.RuleContext) -> None:
         """`t[...]` on a tracked tensor."""
 
+    def on_gather(self, event: ev.GatherEvent, ctx: ev.RuleContext) -> None:
+        """`out.gather(dim, lengths - 1 ...)`: each sequence's last valid step."""
+
     def on_slice_order(self, event: ev.SliceOrderEvent, ctx: ev.RuleContext) -> None:
         """`h[:num_layers]`: rows sliced as if directions were the major factor."""
 
@@ -38,6 +41,7 @@ class CheckRule(Rule):
     # The handler of each event type, by name.
     HANDLERS: ClassVar[dict[type, str]] = {
         ev.IndexEvent: "on_index",
+        ev.GatherEvent: "on_gather",
         ev.SliceOrderEvent: "on_slice_order",
         ev.TupleIndexEvent: "on_tuple_index",
         ev.ReshapeEvent: "on_reshape",

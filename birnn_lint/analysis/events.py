@@ -98,6 +98,17 @@ class IndexEvent:
 
 
 @dataclass(frozen=True)
+class GatherEvent:
+    """`out.gather(1, (lengths - 1).view(-1, 1, 1).expand(...))` on a full output: each
+    sequence's last valid step, the time axis kept with size 1 (see last_valid.py).
+    `result` is the layout after it, that step fixed as "last-valid"."""
+
+    node: cst.Call
+    tensor: Tensor
+    result: Layout
+
+
+@dataclass(frozen=True)
 class TupleIndexEvent:
     """`state[k]` on a tuple the layer returned, such as LSTM's (h_n, c_n)."""
 
@@ -134,7 +145,13 @@ class InitialStateEvent:
 
 
 Event = (
-    ReshapeEvent | SliceOrderEvent | IndexEvent | TupleIndexEvent | SplitEvent | InitialStateEvent
+    ReshapeEvent
+    | SliceOrderEvent
+    | IndexEvent
+    | GatherEvent
+    | TupleIndexEvent
+    | SplitEvent
+    | InitialStateEvent
 )
 
 

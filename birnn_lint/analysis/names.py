@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import libcst as cst
 
@@ -28,7 +29,14 @@ from birnn_lint.analysis.scopes import (
     join_names,
 )
 
-__all__ = ["TORCH_STAR_EXPORTS", "ImportedName", "Resolution", "Resolver"]
+__all__ = [
+    "FRAGMENT_NAMES",
+    "TORCH_STAR_EXPORTS",
+    "ImportedName",
+    "Resolution",
+    "Resolver",
+    "StarReader",
+]
 
 _LAYERS = "RNNBase RNN GRU LSTM RNNCellBase RNNCell GRUCell LSTMCell "
 _MODULES = "Module ModuleList ModuleDict Sequential Dropout LayerNorm Linear Embedding "
@@ -48,6 +56,18 @@ TORCH_STAR_EXPORTS: Mapping[str, frozenset[str]] = {
         "torch.nn.utils.rnn": "PackedSequence pack_padded_sequence pack_sequence "
         "pad_packed_sequence pad_sequence",
     }.items()
+}
+
+
+# Names a fragment (a notebook cell pasted into a script, a file whose torch names come
+# from elsewhere) uses without binding them: read as torch's where nothing binds them and
+# the file uses torch (see `Resolver._fragment`).
+FRAGMENT_NAMES: Mapping[str, str] = {
+    "torch": "torch",
+    "nn": "torch.nn",
+    "LSTM": "torch.nn.LSTM",
+    "GRU": "torch.nn.GRU",
+    "RNN": "torch.nn.RNN",
 }
 
 
@@ -90,11 +110,24 @@ _OPAQUE = Resolution(opaque=True)
 _NOTHING = Resolution()
 
 
-class Resolver:
-    """Name resolution for one module: build once (one walk), then ask per node."""
+class StarReader(Protocol):
+    """What a star import of a module other than torch's brings (the project's modules
+    are read by birnn_lint.analysis.project_stars)."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def through(self, star: ImportedName, name: str) -> Resolution | None:
+        """What `name` is through `from <star> import *`: an empty Resolution when the
+        module does not bring it, None when that cannot be known (a module outside the
+        project, one that cannot be read)."""
+
+
+class Resolver:
+    """Name resolution for one module: build once (one walk), then ask per node.
+    `stars` reads star imports of modules other than torch's (None: they are unknown)."""
+
+    def __init__(self, module: cst.Module, stars: StarReader | None = None) -> None:
         found = ModuleScopes(module)
+        self.stars = stars
+        self._uses_torch: bool | None = None
         self.module_scope = found.module_scope
         self.star_imports = found.star_imports
         self._scope_of = found.scope_of
@@ -206,15 +239,79 @@ class Resolver:
         return result
 
     def _from_stars(self, name: str) -> Resolution:
-        """A name no scope binds: from a star import, or a builtin."""
-        targets: set[str] = set()
+        """A name no scope binds: from a star import, a fragment's torch name, or a
+        builtin."""
+        found = _NOTHING
         unknown: set[str] = set()
         for star in self.star_imports:
             module = star.qualified
             exports = TORCH_STAR_EXPORTS.get(module)
-            if exports is None:
+            if exports is not None:
+                if name in exports:
+                    found = found | Resolution(frozenset({join_names(module, name)}))
+                continue
+            through = self.stars.through(star, name) if self.stars is not None else None
+            if through is None:
                 unknown.add(join_names(module, name))
-            elif name in exports:
-                targets.add(join_names(module, name))
+            else:
+                found = found | through
+        if not found.targets and not found.opaque and not found.via_star:
+            fragment = self._fragment(name, bool(unknown))
+            if fragment is not None:
+                return fragment
         # Found nowhere: a builtin (`None`, `object`), a value we do not follow.
-        return Resolution(frozenset(targets), not targets and not unknown, frozenset(unknown))
+        nowhere = not found.targets and not found.via_star and not unknown
+        return Resolution(
+            found.targets, found.opaque or nowhere, found.via_star | frozenset(unknown)
+        )
+
+    # ------------------------------------------------------------------ fragments
+
+    def _fragment(self, name: str, unknown_star: bool) -> Resolution | None:
+        """`nn`, `LSTM`, `GRU`, `RNN` (and `torch`) that nothing in the file or the
+        modules it star-imports binds: torch's, in a file that uses torch.
+
+        `torch` itself is read as torch wherever nothing binds it. The others need the
+        file to use torch (`uses_torch`). A star import of a module that cannot be read
+        (outside the project) may bind any name: there only `nn` is still read as
+        torch's (`from fastai.text import *` then `nn.LSTM`), the bare class names stay
+        unknown (`from keras.layers import *` binds its own LSTM)."""
+        qualified = FRAGMENT_NAMES.get(name)
+        if qualified is None:
+            return None
+        if name != "torch":
+            if unknown_star and name != "nn":
+                return None
+            if not self.uses_torch:
+                return None
+        return Resolution(frozenset({qualified}))
+
+    @property
+    def uses_torch(self) -> bool:
+        """Whether the file uses torch: it imports torch or a module of torch (in any
+        scope, `from torch.nn import *` included), or reads the name `torch` where it
+        resolves to torch (nothing binds it, or a star-imported module of the project
+        imports it). Computed once, on the first fragment name asked about."""
+        if self._uses_torch is None:
+            self._uses_torch = self._imports_torch() or self._reads_torch()
+        return self._uses_torch
+
+    def _imports_torch(self) -> bool:
+        if any(_is_torch(star.qualified) for star in self.star_imports):
+            return True
+        return any(
+            binding.imported is not None and _is_torch(binding.imported.qualified)
+            for scope in self._scopes
+            for bindings in scope.bindings.values()
+            for binding in bindings
+        )
+
+    def _reads_torch(self) -> bool:
+        for node, scope in self._scope_of.items():
+            if node.value == "torch" and self.lookup(scope, "torch").unique == "torch":
+                return True
+        return False
+
+
+def _is_torch(qualified: str) -> bool:
+    return qualified == "torch" or qualified.startswith("torch.")

@@ -86,7 +86,7 @@ class Recorder:
             new = self.context.reports[before:]
             del self.context.reports[before:]
             for report, wait in new:
-                if isinstance(event, (ev.IndexEvent, ev.TupleIndexEvent)):
+                if isinstance(event, (ev.IndexEvent, ev.GatherEvent, ev.TupleIndexEvent)):
                     wait = wait | {ev.Wait.USE}  # a value only measured computes nothing
                 if report.fix is not None and report.fix.needs_torch:
                     fix = replace(report.fix, torch_import=self.context.torch_import())

@@ -20,6 +20,7 @@ from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.interpreter import Interpreter
 from birnn_lint.analysis.layers import clear_caches
 from birnn_lint.analysis.names import Resolver
+from birnn_lint.analysis.project_stars import ProjectStars
 from birnn_lint.analysis.values import EitherState, Instance, LayerList, LayerRef
 from birnn_lint.diagnostics import (
     cpython_syntax_error,
@@ -70,11 +71,12 @@ def analyze(
     ]
     if not rules:
         return []
-    names = Resolver(module)
     context = ev.RuleContext(module)
     errors: list[Finding] = []
     if path is None and filename not in ("-", "<string>"):
         path = Path(filename)
+    # Star imports of the project's modules are followed into them (a file alone: none).
+    names = Resolver(module, ProjectStars(path, source) if path is not None else None)
     state = FileState(module, names, rules, context, path, _loader(rules), source)
     returned: list[tuple[cst.CSTNode, Env, set[int]]] = []
     roots: list[tuple[cst.CSTNode, cst.ClassDef | None]] = [(module, None)]
@@ -140,7 +142,7 @@ def _loader(rules: list[CheckRule]) -> Callable[[Path], FileState | None]:
             except (cst.ParserSyntaxError, RecursionError, ValueError):
                 return None
             context = ev.RuleContext(module)
-            names = Resolver(module)
+            names = Resolver(module, ProjectStars(path, text))
             _OTHER_FILES[key] = FileState(module, names, rules, context, path, load, text)
         return _OTHER_FILES[key]
 

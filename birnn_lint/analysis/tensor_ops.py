@@ -12,6 +12,7 @@ import libcst as cst
 from birnn_lint import layout as lay
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.env import Status
+from birnn_lint.analysis.last_valid import gather
 from birnn_lint.analysis.layers import literal
 from birnn_lint.analysis.sizes import SizeReader
 from birnn_lint.analysis.sizes import arg as _arg
@@ -140,6 +141,8 @@ class TensorOps(SizeReader):
                 self.use(tensor)
                 return UNKNOWN
             return self.derived(tensor, lay.reduce(tensor.layout, d, keepdim))
+        if method == "gather":
+            return gather(self, node, tensor, args)
         if method in ("index_select",):
             d = self.int_arg(args, 0, "dim")
             for arg in args[1:]:

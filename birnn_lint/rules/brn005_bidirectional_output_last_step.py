@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from birnn_lint import layout as lay
 from birnn_lint.analysis.contract import CheckRule
-from birnn_lint.analysis.events import Applicability, FixSpec, IndexEvent, RuleContext, Wait
+from birnn_lint.analysis.events import (
+    Applicability,
+    FixSpec,
+    GatherEvent,
+    IndexEvent,
+    RuleContext,
+    Wait,
+)
 from birnn_lint.analysis.values import OUTPUT
 from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import hidden_code, subject, when
 
 
-def time_step_read(event: IndexEvent) -> str | None:
-    """ "last" / "first" when the index picks one time step of a full output."""
+def time_step_read(event: IndexEvent | GatherEvent) -> str | None:
+    """ "last" / "first" / "last-valid" when the index (or gather) picks one time step of
+    a full output."""
     tensor = event.tensor
     if tensor.role != OUTPUT or tensor.layout.fixed or not isinstance(event.result, lay.Layout):
         return None
@@ -65,14 +73,9 @@ class BidirectionalOutputLastStep(CheckRule):
             return  # the padded last step is BRN009's
         node = event.node
         if step == "last-valid":
-            claim = (
-                f"`{ctx.code(node)}` takes each sequence's last valid step of both "
-                f"directions{when(tensor)}: right for the forward half, but the backward half "
-                "there has seen only that one token; the backward direction's summary is at "
-                "time step 0 (or use h_n with packed input)"
-            )
-            hold = frozenset({Wait.FORWARD_HALF, Wait.OTHER_END})
-        elif step == "last":
+            _report_last_valid(self, event, ctx)
+            return
+        if step == "last":
             claim = (
                 f"`{ctx.code(node)}` takes the last time step of both directions{when(tensor)}: "
                 "its backward half has seen only the last token; the backward direction's "
@@ -95,3 +98,23 @@ class BidirectionalOutputLastStep(CheckRule):
                 needs_torch=True,
             )
         ctx.report(type(self), node, f"{subject(tensor)}: {claim}", fix, wait=hold)
+
+    def on_gather(self, event: GatherEvent, ctx: RuleContext) -> None:
+        """`out.gather(1, (lengths - 1).view(-1, 1, 1).expand(...))`: the index form of
+        `out[torch.arange(B), lengths - 1]`."""
+        if event.tensor.directions == 2 and time_step_read(event) == "last-valid":
+            _report_last_valid(self, event, ctx)
+
+
+def _report_last_valid(
+    rule: BidirectionalOutputLastStep, event: IndexEvent | GatherEvent, ctx: RuleContext
+) -> None:
+    node = event.node
+    claim = (
+        f"`{ctx.code(node)}` takes each sequence's last valid step of both "
+        f"directions{when(event.tensor)}: right for the forward half, but the backward half "
+        "there has seen only that one token; the backward direction's summary is at "
+        "time step 0 (or use h_n with packed input)"
+    )
+    hold = frozenset({Wait.FORWARD_HALF, Wait.OTHER_END})
+    ctx.report(type(rule), node, f"{subject(event.tensor)}: {claim}", wait=hold)

@@ -45,7 +45,10 @@ def flagged(source: str) -> list[str]:
         ("import torch as t", "t.nn.GRU", "torch.nn.GRU"),
         ("import torch.nn as nn", "nn.LSTM", "torch.nn.LSTM"),
         ("import torch.nn", "torch.nn.RNN", "torch.nn.RNN"),
-        ("import torch.nn", "nn.RNN", None),  # `import torch.nn` binds only `torch`
+        # `import torch.nn` binds only `torch`...
+        ("import torch.nn.functional", "functional.relu", None),
+        # ... but an unbound `nn` in a file that uses torch is a fragment's: torch's
+        ("import torch.nn", "nn.RNN", "torch.nn.RNN"),
         ("from torch import nn", "nn.LSTM", "torch.nn.LSTM"),
         ("from torch import nn as tnn", "tnn.LSTM", "torch.nn.LSTM"),
         ("from torch.nn import LSTM as Enc", "Enc", "torch.nn.LSTM"),

@@ -326,6 +326,54 @@ FORMS: dict[str, tuple[str, str, str, str, str]] = {
         "torch.cat((out[torch.arange(out.size(0)), lengths - 1][:, :16], out[:, 0, 16:]), -1)",
         "BRN005",
     ),
+    "last valid step by gather": (
+        "lengths",
+        """
+        rnn = nn.GRU(8, 16, batch_first=True, bidirectional=True)
+
+        def f(x, lengths):
+            out, _ = rnn(x)
+            last = {read}
+            return last
+        """,
+        "out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.size(2))).squeeze(1)",
+        "torch.cat((out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.size(2)))"
+        ".squeeze(1)[:, :16], out[:, 0, 16:]), -1)",
+        "BRN005",
+    ),
+    "last valid step by gather, index in a local name, time-major": (
+        "lengths",
+        """
+        rnn = nn.LSTM(8, 16, bidirectional=True)
+
+        def f(x, lengths):
+            out, _ = rnn(x)
+            index = (lengths - 1).view(1, -1, 1).expand(1, -1, out.size(2))
+            return {read}
+        """,
+        "out.gather(0, index).squeeze(0)",
+        "torch.cat((out.gather(0, index).squeeze(0)[:, :16], out[0, :, 16:]), -1)",
+        "BRN005",
+    ),
+    "last valid step by gather after pad_packed_sequence": (
+        "lengths",
+        """
+        from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+        rnn = nn.GRU(8, 16, batch_first=True, bidirectional=True)
+
+        def f(x, lengths):
+            packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+            out, _ = rnn(packed)
+            out, lens = pad_packed_sequence(out, batch_first=True)
+            index = (lens - 1).view(-1, 1).expand(len(lens), out.size(2))
+            index = index.unsqueeze(1)
+            return {read}
+        """,
+        "out.gather(1, index).squeeze(1)",
+        "torch.cat((out.gather(1, index).squeeze(1)[:, :16], out[:, 0, 16:]), -1)",
+        "BRN005",
+    ),
     "a layer received as an annotated parameter": (
         "received",
         """

@@ -313,6 +313,32 @@ output, (h_n, c_n) = rnn(x)
 result = output[:, -1, :]{mark}
 """
 
+# A project module that binds torch's names, star-imported by a file that never writes
+# `torch` before its layer (the file's own `torch` comes from the star import too).
+UTILS = "import torch\nimport torch.nn as nn\n"
+
+STAR_PROJECT = """from utils import *
+
+rnn = nn.LSTM(4, 6, batch_first=True, bidirectional={bidirectional})
+x = torch.randn(3, 5, 4)
+output, _ = rnn(x)
+result = output[:, -1, :]{mark}
+"""
+
+GATHER = (
+    HEAD
+    + """from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+rnn = nn.LSTM(4, 6, batch_first=True, bidirectional={bidirectional})
+x = torch.randn(3, 5, 4)
+lengths = torch.tensor([5, 3, 2])
+packed_output, _ = rnn(pack_padded_sequence(x, lengths, batch_first=True))
+output, _ = pad_packed_sequence(packed_output, batch_first=True)
+index = (lengths - 1).view(-1, 1, 1).expand(-1, 1, output.size(2))
+result = {expr}
+"""
+)
+
 STAR_IMPORT = """import torch
 from torch.nn import *
 
@@ -417,11 +443,31 @@ SNIPPETS: list[Snippet] = [
     one("lengths_correct", F.LENGTHS_LAST_STEP,
         LENGTHS.format(expr="torch.cat((output[torch.arange(3), lengths - 1, :6], "
                        "output[:, 0, 6:]), dim=-1)"), "summary_packed"),
+    one("gather_bug", F.LENGTHS_LAST_STEP,
+        GATHER.format(bidirectional=True,
+                      expr="output.gather(1, index).squeeze(1)  # <- BRN005"),
+        "summary_packed"),
+    one("gather_correct", F.LENGTHS_LAST_STEP,
+        GATHER.format(bidirectional=True,
+                      expr="torch.cat((output.gather(1, index).squeeze(1)[:, :6], "
+                      "output[:, 0, 6:]), dim=-1)"), "summary_packed"),
+    one("gather_unidirectional_correct", F.LENGTHS_LAST_STEP,
+        GATHER.format(bidirectional=False, expr="output.gather(1, index).squeeze(1)"),
+        "summary_packed"),
     one("fragment_bug", F.FRAGMENT, FRAGMENT.format(bidirectional=True, mark="  # <- BRN005"),
         "summary"),
     one("fragment_correct", F.FRAGMENT, FRAGMENT.format(bidirectional=False, mark=""),
         "forward_last_layer"),
     one("star_import_bug", F.FRAGMENT, STAR_IMPORT, "summary"),
+    Snippet("star_project_bug", F.FRAGMENT,
+            {"utils.py": UTILS,
+             "star_project.py": STAR_PROJECT.format(bidirectional=True,
+                                                    mark="  # <- BRN005")},
+            "summary", "rnn"),
+    Snippet("star_project_correct", F.FRAGMENT,
+            {"utils.py": UTILS,
+             "star_project.py": STAR_PROJECT.format(bidirectional=False, mark="")},
+            "forward_last_layer", "rnn"),
     one("aliased_bug", F.NAME_RESOLUTION, ALIASED, "summary"),
     one("shadowed_correct", F.NAME_RESOLUTION, SHADOWED, "summary", "rnn.inner"),
 ]  # fmt: skip
