@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 SELF_METHODS = frozenset(
     "to cuda cpu train eval float double half bfloat16 requires_grad_ share_memory".split()
 )
-MAX_CALL_DEPTH = 3
+MAX_CALL_DEPTH = 4
 
 
 class Calls(Statements):
@@ -425,7 +425,10 @@ class Calls(Statements):
             directions,
         )
         state: Value = state_h
-        if LayerKind.LSTM in layer.kinds:
+        kinds = layer.kinds
+        if self.env.kinds is not None and kinds & self.env.kinds:
+            kinds = kinds & self.env.kinds  # a branch on the kind chosen at run time
+        if LayerKind.LSTM in kinds:
             state_c = Tensor(
                 layer,
                 STATE_C,
@@ -433,7 +436,7 @@ class Calls(Statements):
                 directions,
             )
             state = TupleValue((state_h, state_c), TupleTag.LSTM_STATE, layer)
-            if len(layer.kinds) > 1:
+            if len(kinds) > 1:
                 # (h_n, c_n) for the LSTM members, h_n for the others
                 state = EitherState(state_h, state)
         output: Value

@@ -16,10 +16,13 @@ from birnn_lint.analysis.values import (
     UNKNOWN,
     EitherState,
     LayerClass,
+    LayerKind,
     LayerList,
     LayerRef,
     Opaque,
+    Role,
     Tensor,
+    TupleTag,
     TupleValue,
     Value,
 )
@@ -55,6 +58,9 @@ class Env:
     dim_alias: dict[str, str] = field(default_factory=dict)
     # Held-back findings (by ident) created or reached on this path.
     pending: dict[int, Status] = field(default_factory=dict)
+    # The layer kinds a test on this path allows (`if self.rnn_type == "lstm":`,
+    # `isinstance(self.rnn, nn.LSTM)`): a layer chosen at run time is one of them here.
+    kinds: frozenset[LayerKind] | None = None
 
     def copy(self) -> Env:
         return replace(
@@ -104,6 +110,9 @@ def merge_values(a: Value | None, b: Value | None) -> Value:
         if len(a.items) == len(b.items) and a.tag == b.tag and a.layer is b.layer:
             items = tuple(merge_values(x, y) for x, y in zip(a.items, b.items, strict=True))
             return TupleValue(items, a.tag, a.layer)
+    either = _either(a, b) or _either(b, a)
+    if either is not None:
+        return either
     if isinstance(a, LayerRef) and isinstance(b, LayerRef):
         return LayerRef(merged_layer([a.layer, b.layer]))  # a layer chosen at run time
     if isinstance(a, LayerClass) and isinstance(b, LayerClass):
@@ -111,6 +120,27 @@ def merge_values(a: Value | None, b: Value | None) -> Value:
     if isinstance(a, LayerList) and isinstance(b, LayerList):
         return LayerList(tuple(dict.fromkeys(a.layers + b.layers)))
     return UNKNOWN
+
+
+def _either(state: Value, tensor: Value) -> EitherState | None:
+    """`(h_n, c_n)` on the LSTM path, `h_n` on the other (`if rnn_type == "lstm":`): the
+    state of a layer of either kind, told apart again by the next such test."""
+    if isinstance(state, EitherState) and isinstance(tensor, Tensor):
+        if state.tensor.layer is tensor.layer and state.tensor.layout == tensor.layout:
+            return state
+    if not (isinstance(state, TupleValue) and isinstance(tensor, Tensor)) or len(state.items) != 2:
+        return None
+    h, c = state.items
+    if (
+        isinstance(h, Tensor)
+        and isinstance(c, Tensor)
+        and h.layer is tensor.layer is c.layer
+        and (h.role, c.role, tensor.role) == (Role.STATE_H, Role.STATE_C, Role.STATE_H)
+        and h.layout == tensor.layout
+    ):
+        lstm = TupleValue((h, c), TupleTag.LSTM_STATE, h.layer)
+        return EitherState(replace(tensor, pending=tensor.pending | h.pending), lstm)
+    return None
 
 
 def merge(envs: Sequence[Env]) -> Env:
@@ -124,6 +154,8 @@ def merge(envs: Sequence[Env]) -> Env:
             if merged is UNKNOWN:
                 # What the paths held is no longer followed: as if used there.
                 lost |= pending_of(mine) | pending_of(theirs)
+        if out.kinds != other.kinds:
+            out.kinds = None
         for ident in set(out.directions) | set(other.directions):
             if out.directions.get(ident) != other.directions.get(ident):
                 out.directions.pop(ident, None)

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 import libcst as cst
 
 from birnn_lint import layout as lay
+from birnn_lint.analysis.layer_sets import ALL_KINDS
 from birnn_lint.analysis.layers import code, literal
 from birnn_lint.analysis.tensor_ops import TensorOps
 from birnn_lint.analysis.values import (
     UNKNOWN,
     DirectionCount,
     EitherState,
+    LayerClass,
     LayerInfo,
+    LayerKind,
     LayerRef,
     Tensor,
     TupleValue,
@@ -45,7 +48,37 @@ class DirectionGuard:
     positive: bool
 
 
-Guard = TupleGuard | DirectionGuard
+@dataclass(frozen=True)
+class KindGuard:
+    """The test holds exactly when a layer chosen at run time is of one of these kinds
+    (`isinstance(self.rnn, nn.LSTM)`, `rnn_type == "lstm"`: a string that names a kind)."""
+
+    kinds: frozenset[LayerKind]
+    positive: bool
+
+
+Guard = TupleGuard | DirectionGuard | KindGuard
+
+_KIND_WORDS = {"lstm": LayerKind.LSTM, "gru": LayerKind.GRU, "rnn": LayerKind.RNN}
+
+
+def _named_kinds(node: cst.BaseExpression) -> frozenset[LayerKind] | None:
+    """`"lstm"` / `("gru", "GRU")`: the kinds string literals name (all must)."""
+    parts = (
+        [e.value for e in node.elements]
+        if isinstance(node, (cst.Tuple, cst.List, cst.Set))
+        else [node]
+    )
+    kinds: set[LayerKind] = set()
+    for part in parts:
+        if not isinstance(part, cst.SimpleString):
+            return None
+        value = part.evaluated_value
+        kind = _KIND_WORDS.get(value.lower()) if isinstance(value, str) else None
+        if kind is None:
+            return None
+        kinds.add(kind)
+    return frozenset(kinds) if kinds else None
 
 
 def _comparison_sense(op: cst.BaseCompOp, value: object) -> bool | None:
@@ -82,10 +115,27 @@ class Guards(TensorOps):
         ):
             key = self.key(test.args[0].value)
             return TupleGuard(key, positive) if key is not None else None
+        if (
+            isinstance(test, cst.Call)
+            and isinstance(test.func, cst.Name)
+            and test.func.value == "isinstance"
+            and len(test.args) == 2
+        ):
+            checked = self.file.static_value(test.args[1].value)
+            subject = self.quiet(test.args[0].value)
+            if isinstance(checked, LayerClass) and isinstance(subject, LayerRef):
+                return KindGuard(checked.kinds, positive)
+            return None
         if isinstance(test, cst.Comparison):
             if len(test.comparisons) != 1:
                 return None
             comp = test.comparisons[0]
+            named = _named_kinds(comp.comparator)
+            if named is not None and isinstance(
+                comp.operator, (cst.Equal, cst.NotEqual, cst.In, cst.NotIn)
+            ):
+                holds = isinstance(comp.operator, (cst.Equal, cst.In))
+                return KindGuard(named, positive == holds)
             ok, value = literal(comp.comparator)
             sense = _comparison_sense(comp.operator, value) if ok else None
             if sense is None:
@@ -125,6 +175,18 @@ class Guards(TensorOps):
 
     def apply_guard(self, guard: Guard, branch: bool) -> None:
         holds = guard.positive == branch
+        if isinstance(guard, KindGuard):
+            allowed = guard.kinds if holds else ALL_KINDS - guard.kinds
+            if self.env.kinds is not None:
+                allowed &= self.env.kinds
+            self.env.kinds = allowed
+            for name, value in list(self.env.values.items()):
+                if isinstance(value, EitherState) and allowed:
+                    if LayerKind.LSTM not in allowed:
+                        self.env.values[name] = value.tensor
+                    elif allowed == {LayerKind.LSTM}:
+                        self.env.values[name] = value.lstm
+            return
         if isinstance(guard, TupleGuard):
             current = self.env.values.get(guard.key)
             if isinstance(current, EitherState):

@@ -44,11 +44,13 @@ def _imports(data: bytes) -> list[tuple[str, int, list[str]]]:
     from each occurrence of `import` (a fast byte search), the line around it read."""
     found: list[tuple[str, int, list[str]]] = []
     position = data.find(b"import")
+    previous = -1
     while position != -1:
         start = data.rfind(b"\n", 0, position) + 1
         end = data.find(b"\n", position)
         match = _FROM.match(data, start, len(data) if end == -1 else end)
-        if match is not None:
+        if match is not None and start != previous:  # `import` twice on one line
+            previous = start
             names = match.group(3)
             if names.startswith(b"(") and b")" not in names:
                 close = data.find(b")", match.end())

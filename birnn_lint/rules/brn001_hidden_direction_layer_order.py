@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
+from birnn_lint import layout as lay
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import (
     Applicability,
@@ -9,6 +12,7 @@ from birnn_lint.analysis.events import (
     ReshapeEvent,
     RuleContext,
     SliceOrderEvent,
+    SplitEvent,
 )
 from birnn_lint.registry import FixAvailability, FixSafety
 from birnn_lint.rules._common import is_state, order_fix, state_name, subject, when
@@ -79,4 +83,37 @@ class HiddenDirectionLayerOrder(CheckRule):
             f"layer-major (row 2*layer + direction): they are layer 0's forward and backward "
             f"states, then layer 1's; each layer's forward state is `{receiver}[0::2]`",
             fix,
+        )
+
+    def on_split(self, event: SplitEvent, ctx: RuleContext) -> None:
+        """`h_n.chunk(2, dim=0)`: the first half of the rows taken as the forward states."""
+        tensor, node = event.tensor, event.node
+        if not is_state(tensor) or event.method != "chunk" or event.parts != 2 or event.dim != 0:
+            return
+        factors = [f for f in lay.live(tensor.layout.axes[0])] if tensor.layout.axes else []
+        if [f.kind for f in factors] != [lay.LAYER, lay.DIR] or factors[1].size.known != 2:
+            return
+        if factors[0].size.is_one:
+            return  # one layer: the halves are the directions
+        setting = tensor.layer.num_layers
+        if setting.known and setting.value == 2:
+            return  # two layers: the halves are the layers, which may be what is meant
+        receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+        if receiver is None or isinstance(receiver, cst.Name) and receiver.value == "torch":
+            receiver = node.args[0].value if node.args else None
+        if receiver is None:
+            return
+        text = ctx.code(receiver)
+        ctx.report(
+            type(self),
+            node,
+            f"{subject(tensor)}: `{ctx.code(node)}` takes the first half of "
+            f"{state_name(tensor)}'s rows as one direction{when(tensor)}, but rows are "
+            f"layer-major (row 2*layer + direction): the halves mix layers and directions; "
+            f"the forward rows are `{text}[0::2]`, the backward ones `{text}[1::2]`",
+            FixSpec(
+                Applicability.SAFE,
+                "Take the forward and the backward rows",
+                ((node, f"({text}[0::2], {text}[1::2])"),),
+            ),
         )

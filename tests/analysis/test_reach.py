@@ -535,6 +535,53 @@ FORMS: dict[str, tuple[str, str, str, str, str]] = {
         "encoder_hidden[0::2]",
         "BRN001",
     ),
+    "kind chosen at run time, branches on a string naming it": (
+        "class choice",
+        """
+        class M(nn.Module):
+            def __init__(self, rnn_type, layers=2):
+                super().__init__()
+                self.rnn_type = rnn_type
+                if rnn_type == "LSTM":
+                    self.rnn = nn.LSTM(8, 16, layers, bidirectional=True)
+                else:
+                    self.rnn = nn.GRU(8, 16, layers, bidirectional=True)
+
+            def forward(self, x):
+                out, state = self.rnn(x)
+                if self.rnn_type == "LSTM":
+                    state = (state[0].contiguous(), state[1].contiguous())
+                else:
+                    state = state.contiguous()
+                if self.rnn_type != "LSTM":
+                    return {read}
+                return state[0]
+        """,
+        "torch.cat(state.chunk(2, dim=0), dim=2)",
+        "torch.cat((state[0::2], state[1::2]), dim=2)",
+        "BRN001",
+    ),
+    "kind chosen at run time, branches on isinstance of the layer": (
+        "class choice",
+        """
+        class M(nn.Module):
+            def __init__(self, use_lstm):
+                super().__init__()
+                cell = nn.LSTM if use_lstm else nn.GRU
+                self.rnn = cell(8, 16, 2, bidirectional=True)
+
+            def forward(self, x):
+                out, state = self.rnn(x)
+                if isinstance(self.rnn, nn.LSTM):
+                    h_n = state[0]
+                else:
+                    h_n = state
+                return {read}
+        """,
+        "h_n[-1]",
+        "torch.cat((h_n[-2], h_n[-1]), -1)",
+        "BRN002",
+    ),
     "sizes from local names": (
         "sizes",
         """

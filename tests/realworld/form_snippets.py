@@ -380,6 +380,16 @@ result = summary[-1]
 """
 )
 
+CHUNK = (
+    HEAD
+    + """
+rnn = nn.GRU(4, 6, num_layers=3, bidirectional=True)
+x = torch.randn(5, 3, 4)
+output, h_n = rnn(x)
+result = torch.cat({expr}, dim=2){mark}
+"""
+)
+
 CAT_LAST_TWO = "torch.cat((h_n[-2], h_n[-1]), dim=1)"
 HALVES_LAST_FIRST = "torch.cat((output[:, -1, :6], output[:, 0, 6:]), dim=-1)"
 
@@ -437,6 +447,10 @@ SNIPPETS: list[Snippet] = [
     one("module_results_correct", F.MODULE_RESULTS,
         MODULE_RESULTS.format(expr="encoder_hidden[0::2]"),
         "forward_every_layer", "model.encoder.rnn"),
+    one("chunk_bug", F.PLAIN, CHUNK.format(expr="h_n.chunk(2, dim=0)", mark="  # <- BRN001"),
+        "every_layer_both", "rnn"),
+    one("chunk_correct", F.PLAIN, CHUNK.format(expr="(h_n[0::2], h_n[1::2])", mark=""),
+        "every_layer_both", "rnn"),
     one("lengths_bug", F.LENGTHS_LAST_STEP,
         LENGTHS.format(expr="output[torch.arange(3), lengths - 1]  # <- BRN005"),
         "summary_packed"),

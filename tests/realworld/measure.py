@@ -128,7 +128,11 @@ def statement_span(source: str, line: int) -> tuple[int, int]:
 
 
 def run_birnn_lint(executable: str, folder: Path) -> list[Finding]:
-    """Check the folder as a project: run from inside it, so that it is the project root."""
+    """Check the folder as a project, as a clone of it would be: the clone's `.git` is
+    the project root (a snapshot in the cache has none: an empty marker stands in)."""
+    marker = folder / ".git"
+    if not marker.exists():
+        marker.mkdir()
     done = subprocess.run(
         [executable, "check", "--output-format", "json", "--isolated", "--no-cache"]
         + ["--exit-zero", "."],
