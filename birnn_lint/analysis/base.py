@@ -116,6 +116,7 @@ class InterpreterBase:
             for item in value.items:
                 self.use(item)
         elif isinstance(value, EitherState):
+            self.use(value.tensor)
             self.use(value.lstm)
 
     def key(self, node: cst.BaseExpression) -> str | None:

@@ -127,7 +127,8 @@ def _either(state: Value, tensor: Value) -> EitherState | None:
     state of a layer of either kind, told apart again by the next such test."""
     if isinstance(state, EitherState) and isinstance(tensor, Tensor):
         if state.tensor.layer is tensor.layer and state.tensor.layout == tensor.layout:
-            return state
+            pending = state.tensor.pending | tensor.pending
+            return EitherState(replace(state.tensor, pending=pending), state.lstm)
     if not (isinstance(state, TupleValue) and isinstance(tensor, Tensor)) or len(state.items) != 2:
         return None
     h, c = state.items
@@ -176,5 +177,5 @@ def pending_of(value: Value | None) -> set[int]:
     if isinstance(value, TupleValue):
         return {i for item in value.items for i in pending_of(item)}
     if isinstance(value, EitherState):
-        return pending_of(value.lstm)
+        return pending_of(value.tensor) | pending_of(value.lstm)
     return set()
