@@ -1,7 +1,6 @@
 """Calls: constructors and calls of recurrent layers, torch functions, tensor methods,
-and calls of the file's own functions and methods, which are interpreted in the
-caller's context (call-site sensitive, bounded in depth, memoised per call site and
-abstract arguments)."""
+objects of the project's classes, and calls of the project's own functions and methods
+(interpreted by `functions`)."""
 
 from __future__ import annotations
 
@@ -12,12 +11,11 @@ import libcst as cst
 
 from birnn_lint import layout as lay
 from birnn_lint.analysis import events as ev
-from birnn_lint.analysis.env import Status, merge_values
+from birnn_lint.analysis.functions import Functions
 from birnn_lint.analysis.layer_sets import ALL_KINDS
 from birnn_lint.analysis.layers import literal
 from birnn_lint.analysis.sizes import arg as _arg
 from birnn_lint.analysis.sizes import dim_symbol
-from birnn_lint.analysis.statements import Statements
 from birnn_lint.analysis.tensor_ops import NEW_TENSOR_METHODS, TRANSPARENT_METHODS
 from birnn_lint.analysis.values import (
     OUTPUT,
@@ -49,15 +47,13 @@ from birnn_lint.layout import Size
 if TYPE_CHECKING:
     from birnn_lint.analysis.file_state import FileState
 
-# How deep the analysis follows calls of the file's own functions.
 # nn.Module methods that return the module itself.
 SELF_METHODS = frozenset(
     "to cuda cpu train eval float double half bfloat16 requires_grad_ share_memory".split()
 )
-MAX_CALL_DEPTH = 4
 
 
-class Calls(Statements):
+class Calls(Functions):
     def call(self, node: cst.Call) -> Value:
         func = node.func
         qname = self.file.qualified(func)
@@ -113,6 +109,10 @@ class Calls(Statements):
                 callee_fn = self.file.method(self.klass, method)
                 if callee_fn is not None:
                     return self.call_function(node, callee_fn, method=True, instance=self.this())
+            if isinstance(func.value, cst.Name) and func.value.value not in self.env.values:
+                imported = self.file.imported_function(f"{func.value.value}.{method}")
+                if imported is not None:  # `model.train_iters(...)` of `import model`
+                    return self.call_function(node, imported[0], method=False, owner=imported[1])
             if method in ("size", "dim") and isinstance(receiver, (Opaque, NewTensor)):
                 return self.size_call(node, _object(receiver))
             if qname is None:
@@ -129,6 +129,9 @@ class Calls(Statements):
                 callee_fn = self.file.module_function(func.value)
                 if callee_fn is not None:
                     return self.call_function(node, callee_fn, method=False)
+                imported = self.file.imported_function(func.value)
+                if imported is not None:  # `from models import build_model`
+                    return self.call_function(node, imported[0], method=False, owner=imported[1])
         if qname is not None:
             handled = self.torch_function(node, qname)
             if handled is not None:
@@ -262,144 +265,6 @@ class Calls(Statements):
         if ok and isinstance(k, int) and k in (0, 1, 2):
             return SizeValue(self.normalize(Size.of(dim_symbol(receiver, k))), node)
         return UNKNOWN
-
-    # ------------------------------------------------------------------ own functions
-
-    def call_function(
-        self,
-        node: cst.Call,
-        callee: cst.FunctionDef,
-        method: bool,
-        klass: cst.ClassDef | None = None,
-        owner: FileState | None = None,
-        instance: Instance | None = None,
-    ) -> Value:
-        """Interpret `callee` with the values this call passes, in this call's context
-        (a method: on `instance`, whose attributes are known, when given)."""
-        args = [(a, self.expr(a.value)) for a in node.args]
-        if self.context.depth >= MAX_CALL_DEPTH or callee in self.stack:
-            for _, value in args:
-                self.use(value)
-            return UNKNOWN
-        self.file.called.add(callee)
-        values: list[Value] = [v for _, v in args]
-        if instance is not None:
-            values.append(instance)
-        key = self.file.summary_key(node, callee, values, self.env)
-        cached = self.file.summaries.get(key) if key is not None else None
-        statuses: dict[int, Status]
-        if cached is not None:
-            value, statuses, aliases = cached
-        else:
-            value, statuses, aliases = self.interpret_callee(
-                node,
-                callee,
-                method,
-                args,
-                klass or (self.klass if method else None),
-                owner,
-                instance,
-            )
-            if key is not None:
-                self.file.summaries[key] = (value, statuses, aliases)
-        for ident, status in statuses.items():
-            self.env.set_status(ident, status)
-        self.env.dim_alias.update(aliases)
-        return value
-
-    def interpret_callee(
-        self,
-        node: cst.Call,
-        callee: cst.FunctionDef,
-        method: bool,
-        args: list[tuple[cst.Arg, Value]],
-        klass: cst.ClassDef | None,
-        owner: FileState | None = None,
-        instance: Instance | None = None,
-    ) -> tuple[Value, dict[int, Status], dict[str, str]]:
-        file = owner or self.file  # another file's facts for a class imported from there
-        caller = (
-            self.scope_node.name.value
-            if isinstance(self.scope_node, cst.FunctionDef)
-            else ("<module>")
-        )
-        context = self.context.enter(node, caller, callee.name.value)
-        env = file.method_env(callee)
-        env.pending = dict(self.env.pending)
-        env.dim_alias = dict(self.env.dim_alias)
-        if instance is not None:
-            for name, held in instance.attributes:
-                env.values["self." + name] = held
-        inner = type(self)(file, callee, env, context, self.stack + (callee,), klass)
-        inner.instance = instance
-        escaped = inner.bind_parameters(callee, args, method)
-        for value in escaped:
-            self.use(value)
-        inner.run_body()
-        inner.env = inner.exit_env()
-        inner.escape(everything=False)
-        exit_env = inner.env
-        returned: Value = UNKNOWN
-        if inner.return_values:
-            returned = inner.return_values[0]
-            for other in inner.return_values[1:]:
-                returned = merge_values(returned, other)
-            if returned is UNKNOWN:
-                saved, inner.env = inner.env, exit_env
-                for value in inner.return_values:
-                    inner.use(value)
-                exit_env, inner.env = inner.env, saved
-        if instance is not None and callee.name.value == "__init__":
-            returned = Instance(instance.klass, inner.attributes())
-        return returned, dict(exit_env.pending), dict(exit_env.dim_alias)
-
-    def bind_parameters(
-        self, callee: cst.FunctionDef, args: list[tuple[cst.Arg, Value]], method: bool
-    ) -> list[Value]:
-        """Bind the callee's parameters to the arguments; returns the values that could
-        not be matched to a parameter (they escape)."""
-        params = callee.params
-        positional = list(params.posonly_params) + list(params.params)
-        if method and positional:
-            positional = positional[1:]
-        by_name = {p.name.value: p for p in positional + list(params.kwonly_params)}
-        given: dict[str, Value] = {}
-        escaped: list[Value] = []
-        position = 0
-        for arg, value in args:
-            if arg.star:
-                escaped.append(value)
-                position = len(positional)  # what follows a splat cannot be placed
-                continue
-            if arg.keyword is not None:
-                if arg.keyword.value in by_name:
-                    given[arg.keyword.value] = value
-                else:
-                    escaped.append(value)
-                continue
-            if position < len(positional):
-                given[positional[position].name.value] = value
-            else:
-                escaped.append(value)
-            position += 1
-        for name, param in by_name.items():
-            received = self.file.received_layer(param) if not args else None
-            if name in given:
-                self.env.assign(name, given[name])
-            elif received is not None:
-                self.env.assign(name, LayerRef(received))
-            elif param.default is not None:
-                ok, default = literal(param.default)
-                if ok and isinstance(default, int) and not isinstance(default, bool):
-                    self.env.assign(name, SizeValue(Size(default), param.default))
-                else:
-                    self.env.assign(name, UNKNOWN)
-            else:
-                self.env.assign(name, UNKNOWN)
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                self.env.assign(star.name.value, UNKNOWN)
-        return escaped
 
     # ------------------------------------------------------------------ layer calls
 

@@ -58,6 +58,10 @@ _LAYER_IDENTS = itertools.count(1)
 RNN_BASES = frozenset({"torch.nn.RNNBase", "torch.nn.modules.rnn.RNNBase"})
 
 
+# A definition of another module of the project, with that module's facts.
+Imported = tuple[cst.ClassDef | cst.FunctionDef, "FileState"]
+
+
 class FileState(ClassFacts, Recorder):
     def __init__(
         self,
@@ -73,7 +77,7 @@ class FileState(ClassFacts, Recorder):
         self.module = module
         self.source = source
         self._index: ProjectIndex | None = None
-        self._imported: dict[str, ModuleClass | None] = {}
+        self._imported: dict[str, Imported | None] = {}
         # Where the file is, and how the facts of another file of its project are had:
         # classes imported from there are followed into it.
         self.path = path
@@ -96,6 +100,8 @@ class FileState(ClassFacts, Recorder):
         # While the top level runs: its bindings so far (a class built there reads the
         # registry bound above it).
         self.top_level: Callable[[], Mapping[str, Value]] | None = None
+        # How findings name this file's top level as a caller.
+        self.top_level_name = "<module>"
         self._module_layers: dict[str, LayerInfo] | None = None
         self._opaque: dict[cst.CSTNode, Opaque] = {}
         # Call summaries: (call node, callee, abstract arguments) -> (returned value,
@@ -207,33 +213,58 @@ class FileState(ClassFacts, Recorder):
                 if live is not None:
                     return live
             return self.imported_class(node.value)
+        if isinstance(node, cst.Attribute):
+            dotted = code(node)
+            if dotted.split(".", 1)[0] in self.names.imports:
+                return self.imported_class(dotted)  # `models.Encoder`
         return None
 
     def imported_class(self, name: str) -> ModuleClass | None:
-        """A class another module of the project defines, imported under `name`."""
+        """A class another module of the project defines, imported under `name` (or
+        reached as `module.Name` of an imported module)."""
+        found = self.imported_definition(name)
+        if found is None or not isinstance(found[0], cst.ClassDef):
+            return None
+        return ModuleClass(found[0], found[1])
+
+    def imported_function(self, dotted: str) -> tuple[cst.FunctionDef, FileState] | None:
+        """A top-level function of another module of the project: `build_model` imported
+        by name, or `model.train_iters` of an imported module."""
+        found = self.imported_definition(dotted)
+        if found is None or not isinstance(found[0], cst.FunctionDef):
+            return None
+        return found[0], found[1]
+
+    def imported_definition(self, dotted: str) -> Imported | None:
         if self.path is None or self.loader is None:
             return None
-        if name not in self._imported:
-            self._imported[name] = self._find_imported_class(name)
-        return self._imported[name]
+        if dotted not in self._imported:
+            self._imported[dotted] = self._find_imported(dotted)
+        return self._imported[dotted]
 
-    def _find_imported_class(self, name: str) -> ModuleClass | None:
+    def _find_imported(
+        self, dotted: str
+    ) -> tuple[cst.ClassDef | cst.FunctionDef, FileState] | None:
         assert self.path is not None and self.loader is not None
-        if name not in self.names.imports:
+        if dotted.split(".", 1)[0] not in self.names.imports:
             return None  # not imported: a builtin, a local, a global of this file
         if self._index is None:
             self._index = ProjectIndex.for_file(self.path, self.source)
         index = self._index
-        symbol = index.resolve_name(self.path, name)
-        if symbol is None or symbol.kind is not SymbolKind.CLASS or symbol.path is None:
+        symbol = index.resolve_dotted(self.path, dotted)
+        kinds = (SymbolKind.CLASS, SymbolKind.FUNCTION)
+        if symbol is None or symbol.kind not in kinds or symbol.path is None:
             return None
         dependencies.note(symbol.path)
         text = index.source(symbol.path)
         if text is None or not may_contain_findings(text.encode("utf-8", "surrogatepass")):
             return None  # its file cannot build a recurrent layer: not worth reading
         other = self.loader(symbol.path)
-        found = other._classes.get(symbol.name, []) if other is not None else []
-        return ModuleClass(found[0], other) if len(found) == 1 else None
+        if other is None:
+            return None
+        table = other._classes if symbol.kind is SymbolKind.CLASS else other._functions
+        found = table.get(symbol.name, [])
+        return (found[0], other) if len(found) == 1 else None
 
     def received_layer(self, param: cst.Param) -> LayerInfo | None:
         """A parameter annotated `nn.LSTM`, `nn.GRU | nn.RNN`, `Optional[nn.RNNBase]`...:

@@ -14,6 +14,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from birnn_lint.analysis import events as ev
+from birnn_lint.analysis.callers import analyse_importers, uses_what_it_receives
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.env import Env, Status, pending_of
 from birnn_lint.analysis.file_state import FileState
@@ -77,7 +78,8 @@ def analyze(
         path = Path(filename)
     # Star imports of the project's modules are followed into them (a file alone: none).
     names = Resolver(module, ProjectStars(path, source) if path is not None else None)
-    state = FileState(module, names, rules, context, path, _loader(rules), source)
+    load = _loader(rules)
+    state = FileState(module, names, rules, context, path, load, source)
     returned: list[tuple[cst.CSTNode, Env, set[int]]] = []
     roots: list[tuple[cst.CSTNode, cst.ClassDef | None]] = [(module, None)]
     roots += [(function, state.class_of(function)) for function in state.functions()]
@@ -103,6 +105,10 @@ def analyze(
             errors.append(
                 internal_error_finding(filename, f"the analysis of {method.name.value}", error)
             )
+    if path is not None and uses_what_it_receives(state):
+        for importer, problem in _from_importers(state, path, rules, load):
+            where = f"the analysis of {importer.name}"
+            errors.append(internal_error_finding(filename, where, problem))
     for body, env, idents in returned:
         if body not in state.called:  # returned to callers outside the file: used
             for ident in idents:
@@ -147,6 +153,37 @@ def _loader(rules: list[CheckRule]) -> Callable[[Path], FileState | None]:
         return _OTHER_FILES[key]
 
     return load
+
+
+def _from_importers(
+    state: FileState, path: Path, rules: list[CheckRule], load: Callable[[Path], FileState | None]
+) -> list[tuple[Path, BaseException]]:
+    """This file's code as the project's other files use it (see `callers`): each
+    importer is read afresh, with this file's facts standing for this file."""
+    own = path.resolve()
+
+    def load_here(other: Path) -> FileState | None:
+        return state if other.resolve() == own else load(other)
+
+    def importer_state(other: Path) -> FileState | None:
+        dependencies.note(other)
+        text = ProjectIndex.for_file(other).source(other)
+        if text is None:
+            return None
+        try:
+            module = cst.parse_module(text)
+        except (cst.ParserSyntaxError, RecursionError, ValueError):
+            return None
+        names = Resolver(module, ProjectStars(other, text))
+        context = ev.RuleContext(module)
+        found = FileState(module, names, rules, context, other, load_here, text)
+        found.top_level_name = other.name  # "called from `main` from `train.py`"
+        return found
+
+    def top_level(other: FileState) -> Env:
+        return _analyze_root(other, other.module, None)[1]
+
+    return analyse_importers(state, path, importer_state, top_level)
 
 
 def _instance_methods(state: FileState) -> list[tuple[cst.FunctionDef, Instance]]:

@@ -31,7 +31,7 @@ def imports_project_layers(path: Path, data: bytes) -> bool:
     if b"import" not in data:
         return False
     index = ProjectIndex.for_file(path)
-    for module, level, names in _imports(data):
+    for module, level, names in imported_names(data):
         target = index.module_path(path, module, level) if names else None
         if target is not None and any(_builds(index, target, name) for name in names):
             dependencies.note(target)
@@ -39,7 +39,7 @@ def imports_project_layers(path: Path, data: bytes) -> bool:
     return False
 
 
-def _imports(data: bytes) -> list[tuple[str, int, list[str]]]:
+def imported_names(data: bytes) -> list[tuple[str, int, list[str]]]:
     """(module, level, imported names) of each `from m import names` statement. Found
     from each occurrence of `import` (a fast byte search), the line around it read."""
     found: list[tuple[str, int, list[str]]] = []

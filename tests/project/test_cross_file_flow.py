@@ -78,3 +78,89 @@ def test_an_imported_model_is_followed_into_its_file(tmp_path: Path, paths: list
 def test_the_right_read_of_an_imported_model_is_silent(tmp_path: Path) -> None:
     _project(tmp_path, "torch.cat((encoder_hidden[-2], encoder_hidden[-1]), -1)")
     assert "All checks passed!" in _check(tmp_path, ".")
+
+
+MODEL = """
+import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, n_layers=1):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, n_layers, bidirectional=True)
+
+    def forward(self, x):
+        return self.gru(x)
+
+
+class Decoder(nn.Module):
+    def __init__(self, n_layers=1):
+        super().__init__()
+        self.n_layers = n_layers
+        self.gru = nn.GRU(8, 16, n_layers)
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder
+
+    def forward(self, x):
+        outputs, hidden = self.encoder(x)
+        return {read}
+
+
+def build_encoder(n_layers):
+    return Encoder(n_layers)
+"""
+
+SCRIPT = """
+import torch
+
+import model
+from model import Decoder, Seq2Seq, build_encoder
+
+
+def main():
+    seq2seq = Seq2Seq(build_encoder(2).cuda(), Decoder(2))
+    return seq2seq(torch.randn(5, 3, 8))
+
+
+def summary():
+    encoder = model.Encoder(2)
+    outputs, hidden = encoder(torch.randn(5, 3, 8))
+    return {summary}
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def _two_files(tmp_path: Path, read: str, summary: str) -> None:
+    ProjectIndex.reset()
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "model.py").write_text(textwrap.dedent(MODEL).format(read=read))
+    (tmp_path / "train.py").write_text(textwrap.dedent(SCRIPT).format(summary=summary))
+
+
+@pytest.mark.parametrize("paths", [["."], ["model.py", "train.py"], ["model.py"]])
+def test_objects_built_in_another_file_reach_this_files_code(
+    tmp_path: Path, paths: list[str]
+) -> None:
+    """Seq2Seq's forward (model.py) is only wrong with what train.py hands it: the
+    finding is model.py's, found through its importer, also when model.py is checked
+    alone; train.py's own read through `model.Encoder` and an imported factory is
+    train.py's."""
+    _two_files(tmp_path, "hidden[: self.decoder.n_layers]", "hidden[-1]")
+    out = _check(tmp_path, *paths)
+    assert "model.py:29:16: BRN001" in out, out
+    assert "called from `main` from `train.py`" in out, out
+    if "train.py" in paths or paths == ["."]:
+        assert "train.py:16:12: BRN002" in out, out
+
+
+def test_the_right_reads_across_files_are_silent(tmp_path: Path) -> None:
+    _two_files(tmp_path, "hidden[0::2]", "torch.cat((hidden[-2], hidden[-1]), -1)")
+    assert "All checks passed!" in _check(tmp_path, ".")

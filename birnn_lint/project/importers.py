@@ -1,0 +1,67 @@
+"""Which files of a project import names from a given module: the callers a class or a
+function of that module may have in other files.
+
+`Seq2Seq(encoder, decoder)` is often built in `train.py` from objects made there, and its
+`forward` lives in `model.py`: what `model.py`'s code receives is only known from its
+importers. The map from each module to the files that import from it is built once per
+project and process, from the import statements' text (no parse), and only when a file
+that needs it is analysed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from birnn_lint.project.index import ProjectIndex
+from birnn_lint.project.layer_imports import imported_names
+
+# Folders never walked: environments, caches, build output, version control.
+_SKIP = frozenset(
+    ".git .hg .svn .tox .nox .venv venv env __pycache__ site-packages node_modules build "
+    "dist .eggs .mypy_cache .pytest_cache .ruff_cache .birnn_lint_cache".split()
+)
+# A project larger than this is not searched for importers (the search would cost more
+# than it can find).
+MAX_FILES = 3000
+
+_maps: dict[Path, dict[Path, list[tuple[Path, tuple[str, ...]]]]] = {}
+
+
+def importers_of(path: Path) -> list[tuple[Path, tuple[str, ...]]]:
+    """(importing file, names it imports; empty for `from m import *`) for each file of
+    `path`'s project that imports from `path` by `from ... import ...`."""
+    path = path.resolve()
+    index = ProjectIndex.for_file(path)
+    if index.root not in _maps:
+        _maps[index.root] = _build(index)
+    return [entry for entry in _maps[index.root].get(path, []) if entry[0] != path]
+
+
+def _build(index: ProjectIndex) -> dict[Path, list[tuple[Path, tuple[str, ...]]]]:
+    found: dict[Path, list[tuple[Path, tuple[str, ...]]]] = {}
+    files = _python_files(index.root)
+    if files is None:
+        return found
+    for file in files:
+        try:
+            data = file.read_bytes()
+        except OSError:
+            continue
+        for module, level, names in imported_names(data):
+            target = index.module_path(file, module, level)
+            if target is not None:
+                found.setdefault(target.resolve(), []).append((file, tuple(names)))
+    return found
+
+
+def _python_files(root: Path) -> list[Path] | None:
+    out: list[Path] = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [s for s in subfolders if s not in _SKIP and not s.startswith(".")]
+        for name in names:
+            if name.endswith(".py"):
+                out.append(Path(folder, name).resolve())
+                if len(out) > MAX_FILES:
+                    return None
+    return out
