@@ -55,9 +55,18 @@ def constructs_a_layer(tree: ast.AST) -> bool:
 
 
 def _last_names(node: ast.expr) -> set[str]:
-    """The names a value may be: `nn.GRU` -> GRU, `a if c else b` -> both."""
+    """The names a value may be: `nn.GRU` -> GRU, `a if c else b` -> both,
+    `getattr(nn, name)` -> any of torch.nn's classes."""
     if isinstance(node, ast.IfExp):
         return _last_names(node.body) | _last_names(node.orelse)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "getattr"
+        and len(node.args) >= 2
+        and _last_names(node.args[0]) & {"nn"}
+    ):
+        return set(_LAYER_NAMES)
     if isinstance(node, ast.Attribute):
         return {node.attr}
     return {node.id} if isinstance(node, ast.Name) else set()

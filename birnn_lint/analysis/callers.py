@@ -20,10 +20,14 @@ from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.layers import walk
 from birnn_lint.project.importers import importers_of
 
+# A module imported by more files than this is a library to them: not followed back.
+MAX_IMPORTERS = 8
+
 
 def uses_what_it_receives(state: FileState) -> bool:
-    """Whether a top-level class calls what its `__init__` stores from a parameter, or a
-    top-level function calls a parameter."""
+    """Whether a top-level class calls what its `__init__` stores from a parameter or
+    hands a parameter to a layer as its initial state, or a top-level function calls a
+    parameter."""
     for node in state.module.body:
         if isinstance(node, cst.FunctionDef) and _calls_a_parameter(node):
             return True
@@ -64,6 +68,9 @@ def _calls_a_stored_parameter(klass: cst.ClassDef) -> bool:
                 owner = target.target
                 if isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name):
                     stored.add(owner.attr.value)
+    for method in methods:
+        if _passes_a_state(method):
+            return True
     if not stored:
         return False
     for method in methods:
@@ -80,6 +87,18 @@ def _calls_a_stored_parameter(klass: cst.ClassDef) -> bool:
     return False
 
 
+def _passes_a_state(method: cst.FunctionDef) -> bool:
+    """`self.rnn(x, hidden)` with `hidden` a parameter: the initial state comes from the
+    callers (often built by another method, `init_hidden`, and handed back)."""
+    names = _parameters(method)
+    for call in _calls(method):
+        if isinstance(call.func, cst.Attribute) and len(call.args) >= 2:
+            second = call.args[1].value
+            if isinstance(second, cst.Name) and second.value in names:
+                return True
+    return False
+
+
 def analyse_importers(
     state: FileState,
     path: Path,
@@ -89,7 +108,10 @@ def analyse_importers(
     """Interpret the top level of each project file importing from `path`; settle what
     they reached in this file. Returns the failures (file, error)."""
     failures: list[tuple[Path, BaseException]] = []
-    for importer, _names in importers_of(path):
+    importers = importers_of(path)
+    if len(importers) > MAX_IMPORTERS:
+        return failures  # a library module: its users hand it all sorts of values
+    for importer, _names in importers:
         other = load(importer)
         if other is None or other is state:
             continue

@@ -152,8 +152,10 @@ class Calls(Functions):
         class, a class of the file or its object, a layout-keeping module, an element of
         a container or registry."""
         value: Value | None
-        if isinstance(func, cst.Subscript):
-            value = self.expr(func)
+        if isinstance(func, (cst.Subscript, cst.Call, cst.IfExp)):
+            value = self.expr(
+                func
+            )  # `CELLS[t](...)`, `getattr(nn, t)(...)`, `(a if c else b)(...)`
         elif isinstance(func, (cst.Name, cst.Attribute)):
             key = self.key(func)
             value = self.env.values.get(key) if key is not None else None

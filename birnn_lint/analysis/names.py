@@ -14,6 +14,7 @@ about something that is not a recurrent layer, so it resolves to nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -175,9 +176,10 @@ class Resolver:
         """What the module-level `name` refers to (for a module importing it)."""
         return self.lookup(self.module_scope, name)
 
-    @property
+    @functools.cached_property
     def imports(self) -> dict[str, tuple[ImportedName, ...]]:
-        """Module-level names bound by imports (in any branch), to what they import."""
+        """Module-level names bound by imports (in any branch), to what they import
+        (computed once: the module's bindings do not change after resolution)."""
         out: dict[str, tuple[ImportedName, ...]] = {}
         for name, bindings in self.module_scope.bindings.items():
             found = tuple(b.imported for b in bindings if b.imported is not None)

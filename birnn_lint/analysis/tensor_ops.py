@@ -41,6 +41,7 @@ TORCH_ELEMENTWISE = frozenset(
     for n in ("tanh", "relu", "sigmoid", "abs", "neg", "exp", "log", "dropout", "gelu", "elu")
 )
 NEW_TENSOR_FUNCS = {f"torch.{n}": n for n in ("zeros", "ones", "randn", "rand", "empty", "full")}
+VARIABLE = frozenset({"torch.autograd.Variable", "torch.autograd.variable.Variable"})
 NEW_TENSOR_METHODS = {f"new_{n}": n for n in ("zeros", "ones", "empty", "full")}
 # Methods that read a tensor's shape, type or place, not its values.
 SHAPE_READS = frozenset(
@@ -303,6 +304,11 @@ class TensorOps(SizeReader):
             return UNKNOWN
         if qname in NEW_TENSOR_FUNCS:
             return self.new_tensor(node, NEW_TENSOR_FUNCS[qname], args)
+        if qname in VARIABLE and args:
+            # `Variable(t)` (torch < 0.4 code): the tensor itself.
+            for extra in args[1:]:
+                self.use(self.expr(extra.value))
+            return self.expr(args[0].value)
         if qname in TORCH_ELEMENTWISE:
             first = _arg(args, 0, "input")
             value = self.expr(first.value) if first is not None else UNKNOWN
