@@ -9,7 +9,15 @@ import libcst as cst
 
 from birnn_lint.analysis.context import ROOT, CallContext
 from birnn_lint.analysis.env import Env, Status, merge
-from birnn_lint.analysis.values import UNKNOWN, EitherState, Instance, Tensor, TupleValue, Value
+from birnn_lint.analysis.values import (
+    UNKNOWN,
+    EitherState,
+    Instance,
+    ModuleClass,
+    Tensor,
+    TupleValue,
+    Value,
+)
 
 if TYPE_CHECKING:
     from birnn_lint.analysis.file_state import FileState
@@ -71,9 +79,11 @@ class InterpreterBase:
 
     def this(self) -> Instance | None:
         """The object this method runs on, with the attributes it holds now."""
-        if self.instance is None:
+        if self.instance is not None:
+            return Instance(self.instance.klass, self.attributes())
+        if self.klass is None:
             return None
-        return Instance(self.instance.klass, self.attributes())
+        return Instance(ModuleClass(self.klass, self.file), self.attributes())
 
     def run_body(self) -> None:
         node = self.scope_node

@@ -75,7 +75,7 @@ class Calls(Functions):
             if isinstance(func.value, cst.Call) and self.key(func.value.func) == "super":
                 inherited = self.file.method(self.klass, func.attr.value, skip_own=True)
                 if inherited is not None:
-                    return self.call_function(node, inherited, method=True)
+                    return self.call_function(node, inherited, method=True, on_self=True)
             receiver = self.expr(func.value) if qname is None else UNKNOWN
             method = func.attr.value
             if isinstance(receiver, Tensor):
@@ -108,7 +108,7 @@ class Calls(Functions):
             if self.key(func.value) == "self":
                 callee_fn = self.file.method(self.klass, method)
                 if callee_fn is not None:
-                    return self.call_function(node, callee_fn, method=True, instance=self.this())
+                    return self.call_function(node, callee_fn, method=True, on_self=True)
             if isinstance(func.value, cst.Name) and func.value.value not in self.env.values:
                 imported = self.file.imported_function(f"{func.value.value}.{method}")
                 if imported is not None:  # `model.train_iters(...)` of `import model`

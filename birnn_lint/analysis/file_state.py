@@ -16,7 +16,7 @@ from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.classes import ClassFacts
 from birnn_lint.analysis.context import CallContext
 from birnn_lint.analysis.contract import CheckRule
-from birnn_lint.analysis.env import Env, Status, fresh_opaque
+from birnn_lint.analysis.env import Env, fresh_opaque
 from birnn_lint.analysis.layer_sets import ALL_KINDS, external_layer
 from birnn_lint.analysis.layers import (
     LAYER_CLASSES,
@@ -43,6 +43,7 @@ from birnn_lint.project import ProjectIndex, SymbolKind, dependencies
 
 if TYPE_CHECKING:
     from birnn_lint.analysis.base import InterpreterBase
+    from birnn_lint.analysis.functions import Summary
 
 _LAYER_WORD = re.compile(r"RNN|GRU|LSTM")
 # Last parts of the torch functions the interpreter models.
@@ -106,7 +107,7 @@ class FileState(ClassFacts, Recorder):
         self._opaque: dict[cst.CSTNode, Opaque] = {}
         # Call summaries: (call node, callee, abstract arguments) -> (returned value,
         # statuses of held-back findings after the call, size aliases learnt).
-        self.summaries: dict[object, tuple[Value, dict[int, Status], dict[str, str]]] = {}
+        self.summaries: dict[object, Summary] = {}
         self._index_scopes(module)
         # Layers kept in attributes and module names are known before any body runs:
         # a size such as `self.num_layers` may be read before the layer is used.

@@ -17,6 +17,10 @@ from birnn_lint.layout import Size
 if TYPE_CHECKING:
     from birnn_lint.analysis.file_state import FileState
 
+# What a call leaves: the value returned, the statuses of held-back findings after it,
+# the size aliases it learnt, and (a method) the attributes of `self` at its end.
+Summary = tuple[Value, dict[int, Status], dict[str, str], tuple[tuple[str, Value], ...]]
+
 # How deep the analysis follows calls (`main()` -> `train_iters()` -> `train()` ->
 # `encoder(x)`).
 MAX_CALL_DEPTH = 4
@@ -31,9 +35,14 @@ class Functions(Statements):
         klass: cst.ClassDef | None = None,
         owner: FileState | None = None,
         instance: Instance | None = None,
+        on_self: bool = False,
     ) -> Value:
         """Interpret `callee` with the values this call passes, in this call's context
-        (a method: on `instance`, whose attributes are known, when given)."""
+        (a method: on `instance`, whose attributes are known, when given). `on_self`: a
+        method of the object this code runs on (`self.build()`, `super().__init__(...)`):
+        what it stores in `self` is seen here afterwards."""
+        if on_self and instance is None:
+            instance = self.this()
         args = [(a, self.expr(a.value)) for a in node.args]
         if self.context.depth >= MAX_CALL_DEPTH or callee in self.stack:
             for _, value in args:
@@ -47,9 +56,9 @@ class Functions(Statements):
         cached = self.file.summaries.get(key) if key is not None else None
         statuses: dict[int, Status]
         if cached is not None:
-            value, statuses, aliases = cached
+            value, statuses, aliases, stored = cached
         else:
-            value, statuses, aliases = self.interpret_callee(
+            value, statuses, aliases, stored = self.interpret_callee(
                 node,
                 callee,
                 method,
@@ -59,10 +68,13 @@ class Functions(Statements):
                 instance,
             )
             if key is not None:
-                self.file.summaries[key] = (value, statuses, aliases)
+                self.file.summaries[key] = (value, statuses, aliases, stored)
         for ident, status in statuses.items():
             self.env.set_status(ident, status)
         self.env.dim_alias.update(aliases)
+        if on_self:
+            for name, held in stored:
+                self.env.values["self." + name] = held
         return value
 
     def interpret_callee(
@@ -74,7 +86,7 @@ class Functions(Statements):
         klass: cst.ClassDef | None,
         owner: FileState | None = None,
         instance: Instance | None = None,
-    ) -> tuple[Value, dict[int, Status], dict[str, str]]:
+    ) -> Summary:
         file = owner or self.file  # another file's facts for a class imported from there
         caller = (
             self.scope_node.name.value
@@ -107,9 +119,10 @@ class Functions(Statements):
                 for value in inner.return_values:
                     inner.use(value)
                 exit_env, inner.env = inner.env, saved
+        stored = inner.attributes() if method else ()
         if instance is not None and callee.name.value == "__init__":
-            returned = Instance(instance.klass, inner.attributes())
-        return returned, dict(exit_env.pending), dict(exit_env.dim_alias)
+            returned = Instance(instance.klass, stored)
+        return returned, dict(exit_env.pending), dict(exit_env.dim_alias), stored
 
     def bind_parameters(
         self, callee: cst.FunctionDef, args: list[tuple[cst.Arg, Value]], method: bool

@@ -324,6 +324,9 @@ class TensorOps(SizeReader):
             value = self.expr(seq.value) if seq is not None else UNKNOWN
             for arg in args[1:]:
                 self.use(self.expr(arg.value))
+            if isinstance(value, Tensor) and value.role == OUTPUT and not value.layout.fixed:
+                # A layer's output unpacked: its input was packed where we could not see.
+                value = PackedValue(value.layer, value.directions)
             if isinstance(value, PackedValue) and value.output_of is not None:
                 bf = _arg(args, 1, "batch_first")
                 ok, batch_first = literal(bf.value) if bf is not None else (True, False)

@@ -582,6 +582,68 @@ FORMS: dict[str, tuple[str, str, str, str, str]] = {
         "torch.cat((h_n[-2], h_n[-1]), -1)",
         "BRN002",
     ),
+    "layer built by a subclass, stored by the base's __init__": (
+        "received",
+        """
+        class Recurrent(nn.Module):
+            def __init__(self, recurrent):
+                super(Recurrent, self).__init__()
+                self.recurrent = recurrent
+
+            def forward(self, x):
+                out, h = self.recurrent(x)
+                return {read}
+
+        class BiGRU(Recurrent):
+            def __init__(self, hidden_size):
+                recurrent = nn.GRU(8, hidden_size, batch_first=True, bidirectional=True)
+                super(BiGRU, self).__init__(recurrent)
+        """,
+        "out[:, -1, :]",
+        "torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)",
+        "BRN005",
+    ),
+    "output unpacked where the packing is not seen": (
+        "lengths",
+        """
+        class Tagger(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.LSTM(8, 16, batch_first=True)
+
+            def forward(self, packed):
+                out, _ = self.rnn(packed)
+                out, lengths = nn.utils.rnn.pad_packed_sequence(out, batch_first=True)
+                return {read}
+        """,
+        "out[:, -1, :]",
+        "out[torch.arange(out.size(0)), lengths - 1]",
+        "BRN009",
+    ),
+    "class from getattr(nn, name) called at once, state wrapped in Variable": (
+        "class choice",
+        """
+        from torch.autograd import Variable
+
+        class Char(nn.Module):
+            def __init__(self, model_type, num_layers):
+                super().__init__()
+                self.num_layers = num_layers
+                self.rnn = getattr(nn, model_type)(8, 16, num_layers=num_layers, bidirectional=True)
+
+            def forward(self, x, hidden):
+                return self.rnn(x, hidden)
+
+            def init_hidden(self):
+                return Variable(torch.zeros({read}, 1, 16))
+
+        char = Char("GRU", 2)
+        out = char(torch.randn(5, 1, 8), char.init_hidden())
+        """,
+        "self.num_layers",
+        "self.num_layers * 2",
+        "BRN008",
+    ),
     "sizes from local names": (
         "sizes",
         """
