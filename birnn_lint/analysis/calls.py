@@ -76,6 +76,12 @@ class Calls(Functions):
                 inherited = self.file.method(self.klass, func.attr.value, skip_own=True)
                 if inherited is not None:
                     return self.call_function(node, inherited, method=True, on_self=True)
+                foreign = self.file.foreign_method(self.klass, func.attr.value)
+                if foreign is not None:  # `super().forward(x)` of a base in another module
+                    fn, defining, other = foreign
+                    return self.call_function(
+                        node, fn, method=True, klass=defining, owner=other, on_self=True
+                    )
             receiver = self.expr(func.value) if qname is None else UNKNOWN
             method = func.attr.value
             if isinstance(receiver, Tensor):
@@ -109,6 +115,12 @@ class Calls(Functions):
                 callee_fn = self.file.method(self.klass, method)
                 if callee_fn is not None:
                     return self.call_function(node, callee_fn, method=True, on_self=True)
+                foreign = self.file.foreign_method(self.klass, method)
+                if foreign is not None:
+                    fn, defining, other = foreign
+                    return self.call_function(
+                        node, fn, method=True, klass=defining, owner=other, on_self=True
+                    )
             if isinstance(func.value, cst.Name) and func.value.value not in self.env.values:
                 imported = self.file.imported_function(f"{func.value.value}.{method}")
                 if imported is not None:  # `model.train_iters(...)` of `import model`

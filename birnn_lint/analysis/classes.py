@@ -20,6 +20,7 @@ from birnn_lint.analysis.layers import (
 from birnn_lint.analysis.values import (
     LayerInfo,
     LayerRef,
+    ModuleClass,
     Opaque,
     Setting,
     SizeValue,
@@ -83,6 +84,34 @@ class ClassFacts:
                 if len(found) == 1:
                     todo.append(found[0])
         return out
+
+    def foreign_base(self, klass: cst.ClassDef) -> tuple[cst.ClassDef, FileState] | None:
+        """The first base of `klass` (or of its bases in this file) that another module
+        of the project defines, with that module's facts."""
+        for owner in self.bases(klass):
+            for base in owner.bases:
+                value = self.static_value(base.value)
+                if isinstance(value, ModuleClass) and value.file is not self:
+                    other = value.file
+                    if isinstance(other, type(self)):
+                        return value.node, cast("FileState", other)
+        return None
+
+    def foreign_method(
+        self, klass: cst.ClassDef | None, name: str
+    ) -> tuple[cst.FunctionDef, cst.ClassDef, FileState] | None:
+        """The method `name` inherited from a base in another module (see
+        `foreign_base`), with the class that defines it and that module's facts."""
+        if klass is None:
+            return None
+        foreign = self.foreign_base(klass)
+        if foreign is None:
+            return None
+        base, other = foreign
+        found = other.method(base, name)
+        if found is not None:
+            return found, other.class_of(found) or base, other
+        return other.foreign_method(base, name)
 
     def method(
         self, klass: cst.ClassDef | None, name: str, skip_own: bool = False
@@ -193,7 +222,14 @@ class ClassFacts:
         self._instance_attributes[klass] = {}
         init = self.method(klass, "__init__")
         if init is None:
-            return {}
+            foreign = self.foreign_base(klass)
+            if foreign is None:
+                return {}
+            # `class MyEncoder(BaseEncoder)` with `BaseEncoder` (and its `__init__`) in
+            # another module of the project: what that `__init__` leaves.
+            found = foreign[1].instance_attributes(foreign[0])
+            self._instance_attributes[klass] = found
+            return found
         self._computing.add(klass)
         try:
             interp = Interpreter(cast("FileState", self), init, self.method_env(init), klass=klass)

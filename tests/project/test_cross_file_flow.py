@@ -164,3 +164,50 @@ def test_objects_built_in_another_file_reach_this_files_code(
 def test_the_right_reads_across_files_are_silent(tmp_path: Path) -> None:
     _two_files(tmp_path, "hidden[0::2]", "torch.cat((hidden[-2], hidden[-1]), -1)")
     assert "All checks passed!" in _check(tmp_path, ".")
+
+
+BASE = """
+import torch.nn as nn
+
+
+class BaseEncoder(nn.Module):
+    def __init__(self, hidden_size=16, num_layers=2):
+        super().__init__()
+        self.rnn = nn.LSTM(8, hidden_size, num_layers, bidirectional=True)
+
+    def encode(self, x):
+        return self.rnn(x)
+"""
+
+SUBCLASSES = """
+import torch
+
+from base import BaseEncoder
+
+
+class Direct(BaseEncoder):
+    def forward(self, x):
+        output, (h_n, c_n) = self.rnn(x)
+        return {read}
+
+
+class ThroughTheBase(BaseEncoder):
+    def forward(self, x):
+        output, (h_n, c_n) = super().encode(x)
+        return {read}
+"""
+
+
+def test_a_base_class_in_another_module_is_followed(tmp_path: Path) -> None:
+    """The layer is built by `__init__` of a base class defined in another module: the
+    subclass's `self.rnn` and `super().encode(x)` are that layer."""
+    ProjectIndex.reset()
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "base.py").write_text(textwrap.dedent(BASE))
+    (tmp_path / "models.py").write_text(textwrap.dedent(SUBCLASSES).format(read="h_n[-1]"))
+    out = _check(tmp_path, "models.py")
+    assert "models.py:10:16: BRN002" in out, out
+    assert "models.py:16:16: BRN002" in out, out
+    right = "torch.cat((h_n[-2], h_n[-1]), -1)"
+    (tmp_path / "models.py").write_text(textwrap.dedent(SUBCLASSES).format(read=right))
+    assert "All checks passed!" in _check(tmp_path, ".")
