@@ -12,7 +12,7 @@ import libcst as cst
 from birnn_lint import layout as lay
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.functions import Functions
-from birnn_lint.analysis.layer_sets import ALL_KINDS
+from birnn_lint.analysis.layer_sets import ALL_KINDS, any_entry
 from birnn_lint.analysis.layers import literal
 from birnn_lint.analysis.sizes import arg as _arg
 from birnn_lint.analysis.sizes import dim_symbol
@@ -110,7 +110,11 @@ class Calls(Functions):
                 return receiver
             if isinstance(receiver, DictValue) and method == "get" and node.args:
                 self.use(self.expr(node.args[0].value))
-                return receiver.any_value()
+                return any_entry(receiver)
+            if isinstance(receiver, DictValue) and method == "values" and not node.args:
+                layers = [v.layer for _, v in receiver.items if isinstance(v, LayerRef)]
+                if layers and len(layers) == len(receiver.items):
+                    return LayerList(tuple(layers))
             if self.key(func.value) == "self":
                 callee_fn = self.file.method(self.klass, method)
                 if callee_fn is not None:
@@ -234,8 +238,11 @@ class Calls(Functions):
         return klass.file if isinstance(klass.file, type(self.file)) else self.file
 
     def container(self, node: cst.Call) -> Value:
-        """`nn.ModuleList([...])`, `nn.Sequential(a, b)`: the layers in it."""
+        """`nn.ModuleList([...])`, `nn.Sequential(a, b)`: the layers in it;
+        `nn.ModuleDict({...})`: the dict (its layers found by key)."""
         values = [self.expr(a.value) for a in node.args]
+        if len(values) == 1 and isinstance(values[0], DictValue):
+            return values[0]
         if len(values) == 1 and isinstance(values[0], (LayerList, TupleValue)):
             items = values[0].layers if isinstance(values[0], LayerList) else values[0].items
             values = [LayerRef(i) if isinstance(i, LayerInfo) else i for i in items]
@@ -380,7 +387,7 @@ SHAPE_KEEPERS = frozenset(
     f"torch.nn.modules.{m}.{n}"
     for m, n in (("dropout", "Dropout"), ("normalization", "LayerNorm"), ("linear", "Identity"))
 )
-CONTAINERS = frozenset({"torch.nn.ModuleList", "torch.nn.Sequential"})
+CONTAINERS = frozenset({"torch.nn.ModuleList", "torch.nn.Sequential", "torch.nn.ModuleDict"})
 _RECURRENT_KEYWORDS = frozenset({"num_layers", "bidirectional", "batch_first", "hidden_size"})
 
 

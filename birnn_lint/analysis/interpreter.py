@@ -17,7 +17,7 @@ from birnn_lint import layout as lay
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.calls import Calls
 from birnn_lint.analysis.env import Status, merge_values
-from birnn_lint.analysis.layer_sets import merged_layer
+from birnn_lint.analysis.layer_sets import any_entry, merged_layer
 from birnn_lint.analysis.layers import code
 from birnn_lint.analysis.values import (
     UNKNOWN,
@@ -277,7 +277,7 @@ class Interpreter(Calls):
                         return value
             elif isinstance(part, cst.Index):
                 self.use(self.expr(part.value))
-            return base.any_value()
+            return any_entry(base)
         for element in node.slice:
             if isinstance(element.slice, cst.Index):
                 self.use(self.expr(element.slice.value))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from birnn_lint.analysis.values import LayerInfo, LayerKind, Setting
+from birnn_lint.analysis.values import DictValue, LayerInfo, LayerKind, LayerRef, Setting, Value
 
 ALL_KINDS = frozenset(LayerKind)
 # Merged layers by the idents of their members, so that a loop reaches a fixpoint; and
@@ -81,3 +81,12 @@ def external_layer(
         proj_size=Setting(0, "0") if LayerKind.LSTM not in kinds else unknown,
         node=call,
     )
+
+
+def any_entry(registry: DictValue) -> Value:
+    """The value of an unknown key of a dict: a layer class when every value is one, a
+    layer of several kinds when every value is a layer (`nn.ModuleDict`)."""
+    values = [v for _, v in registry.items]
+    if values and all(isinstance(v, LayerRef) for v in values):
+        return LayerRef(merged_layer([v.layer for v in values if isinstance(v, LayerRef)]))
+    return registry.any_value()

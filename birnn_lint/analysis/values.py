@@ -257,7 +257,8 @@ class DictValue:
     items: tuple[tuple[object, Value], ...]
 
     def any_value(self) -> Value:
-        """The value of an unknown key: a layer class when every value is one."""
+        """The value of an unknown key: a layer class when every value is one (layers:
+        see `layer_sets.any_layer`)."""
         values = [v for _, v in self.items]
         if values and all(isinstance(v, LayerClass) for v in values):
             kinds: frozenset[LayerKind] = frozenset()
