@@ -51,8 +51,8 @@ INTERESTING_NAMES = frozenset(
     "cat concat concatenate stack zeros ones randn rand empty full tanh relu sigmoid abs "
     "neg exp log dropout gelu elu pack_padded_sequence pack_sequence pad_packed_sequence "
     "transpose permute flatten reshape movedim squeeze unsqueeze chunk split unbind sum "
-    "mean index_select ModuleList ModuleDict Sequential RNNBase Dropout LayerNorm Identity ReLU Tanh "
-    "GELU ELU SELU SiLU Sigmoid LeakyReLU Softsign Hardtanh Mish Variable".split()
+    "mean index_select ModuleList ModuleDict Sequential RNNBase Dropout LayerNorm Identity "
+    "ReLU Tanh GELU ELU SELU SiLU Sigmoid LeakyReLU Softsign Hardtanh Mish Variable".split()
 )
 # Layers are told apart by ident across the files one analysis reads.
 _LAYER_IDENTS = itertools.count(1)

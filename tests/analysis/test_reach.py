@@ -644,6 +644,24 @@ FORMS: dict[str, tuple[str, str, str, str, str]] = {
         "self.num_layers * 2",
         "BRN008",
     ),
+    "layers in an nn.ModuleDict": (
+        "container",
+        """
+        class Both(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnns = nn.ModuleDict(
+                    {{"words": nn.LSTM(8, 16, bidirectional=True), "chars": nn.GRU(8, 16)}}
+                )
+
+            def forward(self, x):
+                out, _ = self.rnns["words"](x)
+                return {read}
+        """,
+        "out[-1]",
+        "torch.cat((out[-1, :, :16], out[0, :, 16:]), dim=-1)",
+        "BRN005",
+    ),
     "sizes from local names": (
         "sizes",
         """
