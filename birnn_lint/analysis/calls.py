@@ -148,6 +148,15 @@ class Calls(Functions):
                 imported = self.file.imported_function(func.value)
                 if imported is not None:  # `from models import build_model`
                     return self.call_function(node, imported[0], method=False, owner=imported[1])
+        elif (
+            isinstance(func, cst.Name)
+            and func.value not in self.env.values
+            and not (qname or "").startswith("torch")
+        ):
+            # A name resolved through a star import of a project module.
+            imported = self.file.imported_function(func.value)
+            if imported is not None:
+                return self.call_function(node, imported[0], method=False, owner=imported[1])
         if qname is not None:
             handled = self.torch_function(node, qname)
             if handled is not None:

@@ -247,8 +247,10 @@ class FileState(ClassFacts, Recorder):
         self, dotted: str
     ) -> tuple[cst.ClassDef | cst.FunctionDef, FileState] | None:
         assert self.path is not None and self.loader is not None
-        if dotted.split(".", 1)[0] not in self.names.imports:
-            return None  # not imported: a builtin, a local, a global of this file
+        head = dotted.split(".", 1)[0]
+        starred = bool(self.names.star_imports) and head not in self.names.top_level_names
+        if head not in self.names.imports and not starred:
+            return None  # not imported (nor possibly star-imported): a builtin, a global
         if self._index is None:
             self._index = ProjectIndex.for_file(self.path, self.source)
         index = self._index
@@ -256,9 +258,15 @@ class FileState(ClassFacts, Recorder):
         kinds = (SymbolKind.CLASS, SymbolKind.FUNCTION)
         if symbol is None or symbol.kind not in kinds or symbol.path is None:
             return None
+        if symbol.module == "torch" or symbol.module.startswith("torch."):
+            return None  # torch's own source checked as a project: its modules are torch's
         dependencies.note(symbol.path)
         text = index.source(symbol.path)
-        if text is None or not may_contain_findings(text.encode("utf-8", "surrogatepass")):
+        if text is None:
+            return None
+        if symbol.kind is SymbolKind.CLASS and not may_contain_findings(
+            text.encode("utf-8", "surrogatepass")
+        ):
             return None  # its file cannot build a recurrent layer: not worth reading
         other = self.loader(symbol.path)
         if other is None:

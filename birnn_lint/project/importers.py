@@ -31,7 +31,7 @@ _maps: dict[Path, dict[Path, list[tuple[Path, tuple[str, ...]]]]] = {}
 def importers_of(path: Path) -> list[tuple[Path, tuple[str, ...]]]:
     """(importing file, names it imports; empty for `from m import *`) for each file of
     `path`'s project that imports from `path` by `from ... import ...`."""
-    path = path.resolve()
+    path = Path(os.path.abspath(path))
     index = ProjectIndex.for_file(path)
     if index.root not in _maps:
         _maps[index.root] = _build(index)
@@ -51,7 +51,7 @@ def _build(index: ProjectIndex) -> dict[Path, list[tuple[Path, tuple[str, ...]]]
         for module, level, names in imported_names(data):
             target = index.module_path(file, module, level)
             if target is not None:
-                found.setdefault(target.resolve(), []).append((file, tuple(names)))
+                found.setdefault(Path(os.path.abspath(target)), []).append((file, tuple(names)))
     return found
 
 
@@ -61,7 +61,7 @@ def _python_files(root: Path) -> list[Path] | None:
         subfolders[:] = [s for s in subfolders if s not in _SKIP and not s.startswith(".")]
         for name in names:
             if name.endswith(".py"):
-                out.append(Path(folder, name).resolve())
+                out.append(Path(os.path.abspath(os.path.join(folder, name))))
                 if len(out) > MAX_FILES:
                     return None
     return out

@@ -32,11 +32,23 @@ def imports_project_layers(path: Path, data: bytes) -> bool:
         return False
     index = ProjectIndex.for_file(path)
     for module, level, names in imported_names(data):
-        target = index.module_path(path, module, level) if names else None
-        if target is not None and any(_builds(index, target, name) for name in names):
+        target = index.module_path(path, module, level) if module or level else None
+        if target is None:
+            continue
+        # `from m import *` (no names): any builder of the module may be used.
+        if any(_builds(index, target, name) for name in names) or (
+            not names and _any_builder(index, target)
+        ):
             dependencies.note(target)
             return True
     return False
+
+
+def _any_builder(index: ProjectIndex, target: Path) -> bool:
+    text = index.source(target)
+    if text is None:
+        return False
+    return any(_builds(index, target, name) for name in _top_level_definitions(text))
 
 
 def imported_names(data: bytes) -> list[tuple[str, int, list[str]]]:
