@@ -73,10 +73,14 @@ class FileState(ClassFacts, Recorder):
         path: Path | None = None,
         loader: Callable[[Path], FileState | None] | None = None,
         source: str | None = None,
+        buffer: bool = True,
     ) -> None:
         super().__init__(rules, context)
         self.module = module
         self.source = source
+        # The file checked (its text may be an editor's unsaved buffer: the project index
+        # reads it from here); False for the other files an analysis reads from disk.
+        self._buffer = source if buffer else None
         self._index: ProjectIndex | None = None
         self._imported: dict[str, Imported | None] = {}
         # Where the file is, and how the facts of another file of its project are had:
@@ -252,7 +256,7 @@ class FileState(ClassFacts, Recorder):
         if head not in self.names.imports and not starred:
             return None  # not imported (nor possibly star-imported): a builtin, a global
         if self._index is None:
-            self._index = ProjectIndex.for_file(self.path, self.source)
+            self._index = ProjectIndex.for_file(self.path, self._buffer)
         index = self._index
         symbol = index.resolve_dotted(self.path, dotted)
         kinds = (SymbolKind.CLASS, SymbolKind.FUNCTION)

@@ -148,8 +148,10 @@ def _loader(rules: list[CheckRule]) -> Callable[[Path], FileState | None]:
             except (cst.ParserSyntaxError, RecursionError, ValueError):
                 return None
             context = ev.RuleContext(module)
-            names = Resolver(module, ProjectStars(path, text))
-            _OTHER_FILES[key] = FileState(module, names, rules, context, path, load, text)
+            names = Resolver(module, ProjectStars(path))
+            _OTHER_FILES[key] = FileState(
+                module, names, rules, context, path, load, text, buffer=False
+            )
         return _OTHER_FILES[key]
 
     return load
@@ -174,9 +176,9 @@ def _from_importers(
             module = cst.parse_module(text)
         except (cst.ParserSyntaxError, RecursionError, ValueError):
             return None
-        names = Resolver(module, ProjectStars(other, text))
+        names = Resolver(module, ProjectStars(other))
         context = ev.RuleContext(module)
-        found = FileState(module, names, rules, context, other, load_here, text)
+        found = FileState(module, names, rules, context, other, load_here, text, buffer=False)
         found.top_level_name = other.name  # "called from `main` from `train.py`"
         return found
 
