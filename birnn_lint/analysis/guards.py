@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.layer_sets import ALL_KINDS
+from birnn_lint.analysis.layer_sets import ALL_KINDS, merged_layers
 from birnn_lint.analysis.layers import code, literal
 from birnn_lint.analysis.tensor_ops import TensorOps
 from birnn_lint.analysis.values import (
@@ -84,7 +84,11 @@ def _named_kinds(node: cst.BaseExpression) -> frozenset[LayerKind] | None:
 def _comparison_sense(op: cst.BaseCompOp, value: object) -> bool | None:
     """For `count OP value` / `flag OP value`: True when the comparison holds exactly for a
     bidirectional layer, False when exactly for a unidirectional one, None otherwise."""
-    two, one = value in (2, True), value in (1, False)
+    # `1 in (2, True)` holds in Python (1 == True): compare booleans and counts apart.
+    if isinstance(value, bool):
+        two, one = value is True, value is False
+    else:
+        two, one = value == 2, value == 1
     if isinstance(op, (cst.Equal, cst.Is)):
         return True if two else False if one else None
     if isinstance(op, (cst.NotEqual, cst.IsNot)):
@@ -158,9 +162,11 @@ class Guards(TensorOps):
         key = self.key(subject)
         if key is None:
             return ()
+        # Layers built here, and layers standing for several (a kind chosen at run time)
+        # whose members all carry the setting.
         return tuple(
             layer
-            for layer in self.file.layers
+            for layer in [*self.file.layers, *merged_layers()]
             if self.file.carries(layer.bidirectional, key, self.scope_node, layer)
         )
 

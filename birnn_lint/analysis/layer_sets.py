@@ -18,6 +18,11 @@ def clear() -> None:
     _MERGED.clear()
 
 
+def merged_layers() -> list[LayerInfo]:
+    """The layers standing for several made so far in this file."""
+    return list(_MERGED.values())
+
+
 def _merge_setting(a: Setting, b: Setting) -> Setting:
     if a == b:
         return a
