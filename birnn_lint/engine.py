@@ -66,9 +66,9 @@ def check_source(
         return [too_complex_finding(filename, "more than the memory available")]
     except ValueError as error:  # null bytes
         return [syntax_error_finding(filename, f"syntax error: {error}")]
-    nodes, depth, constructs = _survey(tree)
-    if not constructs:
+    if not constructs_a_layer(tree):
         return []
+    nodes, depth = _survey(tree)
     if nodes > MAX_NODES:
         return [too_complex_finding(filename, f"{nodes:,} syntax nodes")]
     if depth > MAX_DEPTH:
@@ -94,8 +94,21 @@ def _max_brackets(source: str) -> int:
 _LAYER_NAMES = frozenset({"RNN", "GRU", "LSTM", "RNNBase"})
 
 
-def _survey(tree: ast.AST) -> tuple[int, int, bool]:
-    """(node count, depth, whether the file constructs a layer) in one walk."""
+# Per node type, the fields that may hold child nodes (`ctx`, a Load or Store marker on
+# every name, holds none worth visiting).
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f != "ctx")  # type: ignore[attr-defined]
+    return fields
+
+
+def _survey(tree: ast.AST) -> tuple[int, int]:
+    """(node count, depth): asked only of a file that constructs a layer, the few that
+    go on to libcst."""
     nodes = deepest = 0
     stack = [(tree, 1)]
     while stack:
@@ -103,7 +116,7 @@ def _survey(tree: ast.AST) -> tuple[int, int, bool]:
         nodes += 1
         deepest = max(deepest, depth)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return nodes, deepest, constructs_a_layer(tree)
+    return nodes, deepest
 
 
 def constructs_a_layer(tree: ast.AST) -> bool:
@@ -114,21 +127,39 @@ def constructs_a_layer(tree: ast.AST) -> bool:
     annotation. Most files that merely mention LSTM stop here, before libcst."""
     names = set(_LAYER_NAMES)
     used: list[ast.expr] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        kind = type(node)  # exact types: this loop visits every node of the file
+        if kind is ast.ImportFrom:
+            assert isinstance(node, ast.ImportFrom)
             names.update(a.asname for a in node.names if a.asname and a.name in _LAYER_NAMES)
             if node.level and any(_LAYER_WORD_TEXT.search(a.name) for a in node.names):
                 # `from .encoders import EncoderRNN`: a model of the project, followed
                 # into its file.
                 names.update(a.asname or a.name for a in node.names)
-        elif isinstance(node, ast.Call):
+        elif kind is ast.Call:
+            assert isinstance(node, ast.Call)
             used.append(node.func)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            used.append(node.value)
-        elif isinstance(node, ast.Dict):
+        elif kind is ast.Assign or kind is ast.AnnAssign:
+            assert isinstance(node, (ast.Assign, ast.AnnAssign))
+            if node.value is not None:
+                used.append(node.value)
+        elif kind is ast.Dict:
+            assert isinstance(node, ast.Dict)
             used.extend(v for v in node.values if v is not None)
-        elif isinstance(node, ast.arg) and node.annotation is not None:
-            used.extend(n for n in ast.walk(node.annotation) if isinstance(n, ast.expr))
+        elif kind is ast.arg:
+            assert isinstance(node, ast.arg)
+            if node.annotation is not None:
+                used.extend(n for n in ast.walk(node.annotation) if isinstance(n, ast.expr))
+        # The children, as `ast.iter_child_nodes` gives them less the context markers,
+        # inline: this walk runs over every file that passes the byte-level pre-filter.
+        for name in _child_fields(kind):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend([v for v in value if isinstance(v, ast.AST)])
+            elif isinstance(value, ast.AST):
+                stack.append(value)
     return any(_last_names(value) & names for value in used)
 
 

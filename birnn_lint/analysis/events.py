@@ -155,6 +155,11 @@ class RuleContext:
     # The code the event being handled is about: fixes are written for that place.
     at: cst.CSTNode | None = None
     _parents: dict[cst.CSTNode, cst.CSTNode] | None = None
+    # torch's name per chain of enclosing scopes: rules ask for it at every event, and
+    # working it out walks each scope's body.
+    _torch_names: dict[tuple[cst.CSTNode, ...], tuple[str, Edit | None]] = field(
+        default_factory=dict
+    )
 
     def enclosing_scopes(self, node: cst.CSTNode) -> list[cst.CSTNode]:
         """The functions, lambdas and comprehensions around `node`, innermost last."""
@@ -185,8 +190,11 @@ class RuleContext:
     def _torch_here(self) -> tuple[str, Edit | None]:
         from birnn_lint.fix_imports import torch_name_at
 
-        scopes = self.enclosing_scopes(self.at) if self.at is not None else []
-        return torch_name_at(self.module, scopes)
+        scopes = tuple(self.enclosing_scopes(self.at)) if self.at is not None else ()
+        found = self._torch_names.get(scopes)
+        if found is None:
+            found = self._torch_names[scopes] = torch_name_at(self.module, list(scopes))
+        return found
 
     @property
     def torch(self) -> str:
