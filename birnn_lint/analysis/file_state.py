@@ -56,6 +56,8 @@ INTERESTING_NAMES = frozenset(
 # Layers are told apart by ident across the files one analysis reads.
 _LAYER_IDENTS = itertools.count(1)
 RNN_BASES = frozenset({"torch.nn.RNNBase", "torch.nn.modules.rnn.RNNBase"})
+# The node types `_index_scopes` records (none has a subclass).
+_INDEXED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Call, cst.Assign, cst.AnnAssign})
 
 
 class FileState(ClassFacts, Recorder):
@@ -121,6 +123,9 @@ class FileState(ClassFacts, Recorder):
         ]
         while stack:
             current, fn, kl = stack.pop()
+            if type(current) not in _INDEXED:  # most nodes; exact types are fast to test
+                stack.extend((child, fn, kl) for child in children(current))
+                continue
             if isinstance(current, cst.FunctionDef):
                 self._scopes[current] = (current, kl)
                 fn = current

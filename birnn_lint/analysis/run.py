@@ -6,6 +6,7 @@ file; libcst's position metadata is computed only for files that have something 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -56,7 +57,7 @@ def parse_failure(source: str, filename: str) -> list[Finding]:
 
 def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[Finding]:
     try:
-        module = cst.parse_module(source)
+        module = _parse(source)
     except (cst.ParserSyntaxError, RecursionError):
         return parse_failure(source, filename)
     clear_caches()
@@ -106,6 +107,28 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     return errors + _findings(reports, positions, filename)
 
 
+# Modules parsed in this process, by text, most recent last: a file of a project is parsed
+# once, whether it is checked or read for the classes another file imports from it.
+# Bounded by their text's size (a libcst tree takes about 100 bytes per character).
+_PARSED: OrderedDict[str, cst.Module] = OrderedDict()
+_PARSED_CHARS = 256 * 1024
+_PARSED_FILE_CHARS = 32 * 1024
+
+
+def _parse(text: str) -> cst.Module:
+    module = _PARSED.get(text)
+    if module is not None:
+        _PARSED.move_to_end(text)
+        return module
+    module = cst.parse_module(text)
+    if len(text) <= _PARSED_FILE_CHARS:
+        _PARSED[text] = module
+        kept = sum(map(len, _PARSED))
+        while kept > _PARSED_CHARS:
+            kept -= len(_PARSED.popitem(last=False)[0])
+    return module
+
+
 # The facts of other files of a project, by path and text: read only when a class
 # imported from there is used (their own findings are theirs, never reported here).
 _OTHER_FILES: dict[tuple[Path, int], FileState | None] = {}
@@ -120,7 +143,7 @@ def _loader(rules: list[CheckRule]) -> Callable[[Path], FileState | None]:
         if key not in _OTHER_FILES:
             _OTHER_FILES[key] = None  # while it is built: an import cycle stops here
             try:
-                module = cst.parse_module(text)
+                module = _parse(text)
             except (cst.ParserSyntaxError, RecursionError, ValueError):
                 return None
             context = ev.RuleContext(module)
