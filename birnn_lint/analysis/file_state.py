@@ -70,6 +70,7 @@ class FileState(ClassFacts, Recorder):
         path: Path | None = None,
         loader: Callable[[Path], FileState | None] | None = None,
         source: str | None = None,
+        eager: bool = True,
     ) -> None:
         super().__init__(rules, context)
         self.module = module
@@ -104,7 +105,10 @@ class FileState(ClassFacts, Recorder):
         # Layers kept in attributes and module names are known before any body runs:
         # a size such as `self.num_layers` may be read before the layer is used.
         self._module_layers = self.module_layers()
-        for klass in {k for k in self._scopes.values() if k[1] is not None}:
+        # Another file's facts (`eager` False) are asked for one class at a time: each
+        # class's layers are found when asked (`class_layers` keeps them), which spares
+        # reading the files its other classes inherit from.
+        for klass in {k for k in self._scopes.values() if eager and k[1] is not None}:
             assert klass[1] is not None
             self.class_layers(klass[1])
 

@@ -69,7 +69,7 @@ def analyze(source: str, filename: str, codes: Collection[str] | None) -> list[F
     if not rules:
         return []
     names = Resolver(module)
-    context = ev.RuleContext(module)
+    context = ev.RuleContext(module, defer_torch=True)
     errors: list[Finding] = []
     path = Path(filename) if filename not in ("-", "<string>") else None
     state = FileState(module, names, rules, context, path, _loader(rules), source)
@@ -146,9 +146,11 @@ def _loader(rules: list[CheckRule]) -> Callable[[Path], FileState | None]:
                 module = _parse(text)
             except (cst.ParserSyntaxError, RecursionError, ValueError):
                 return None
-            context = ev.RuleContext(module)
+            context = ev.RuleContext(module, defer_torch=True)
             names = Resolver(module)
-            _OTHER_FILES[key] = FileState(module, names, rules, context, path, load, text)
+            _OTHER_FILES[key] = FileState(
+                module, names, rules, context, path, load, text, eager=False
+            )
         return _OTHER_FILES[key]
 
     return load
