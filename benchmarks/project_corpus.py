@@ -8,8 +8,9 @@ state the analysis follows into the other file) and functions of other modules. 
 code reads the layers right: birnn-lint finds nothing in it, with or without the other
 files, so both runs do the same work but for the flow across files.
 
-Checking the copies alone is checking the files one by one without cross-file flow:
-each file's imports lead nowhere, in the same single run.
+Checking the lone copies is checking the files one by one without cross-file flow:
+each file's imports lead nowhere (the resolution is tried and finds nothing), in one
+run over one project root, as the whole project is.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ class Model{i}(GRUBase{base}):
 
 def generate(folder: Path, files: int = 50, seed: int = 10) -> tuple[Path, Path]:
     """Write the project (`files` Python files: an `__init__.py` and `files - 1`
-    modules) under folder/project and each file alone under folder/alone/<name>/.
+    modules) under folder/project, and under folder/alone a project of the same files
+    each in a package folder of its own (folder/alone/<name>/netpkg/<name>.py).
     Returns (project folder, folder of the lone copies)."""
     project = folder / "project"
     package = project / PACKAGE
@@ -91,10 +93,12 @@ def generate(folder: Path, files: int = 50, seed: int = 10) -> tuple[Path, Path]
     for i in range(count):
         (package / f"m{i}.py").write_text(module_text(i, count, rng))
     alone = folder / "alone"
+    alone.mkdir()
+    # One project as well (one root, one index), each file in a package folder of its
+    # own: its relative imports find nothing.
+    (alone / "pyproject.toml").write_text(f'[project]\nname = "{PACKAGE}"\n')
     for path in sorted(package.glob("*.py")):
-        # The same layout (a project with a package), the siblings missing.
-        own = alone / path.stem
-        (own / PACKAGE).mkdir(parents=True)
-        (own / "pyproject.toml").write_text(f'[project]\nname = "{PACKAGE}"\n')
-        shutil.copyfile(path, own / PACKAGE / path.name)
+        own = alone / path.stem / PACKAGE
+        own.mkdir(parents=True)
+        shutil.copyfile(path, own / path.name)
     return project, alone
