@@ -382,7 +382,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("paths", nargs="*", help="the corpus (default: installed torch)")
     parser.add_argument("--small", nargs="*", help="the small corpus (default: torch/nn, torch/ao)")
     parser.add_argument(
-        "--single-file", help="the one-file case (default: torch/nn/modules/rnn.py)"
+        "--single-file",
+        help="the one-file case (default: torch/ao/nn/quantized/dynamic/modules/rnn.py, "
+        "a file that builds recurrent layers)",
     )
     parser.add_argument(
         "--project-files",
@@ -418,7 +420,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.small is None and torch is not None:
         args.small = [str(torch / "nn"), str(torch / "ao")]
     if args.single_file is None and torch is not None:
-        args.single_file = str(torch / "nn" / "modules" / "rnn.py")
+        args.single_file = str(torch / "ao" / "nn" / "quantized" / "dynamic" / "modules" / "rnn.py")
     return args
 
 
@@ -470,14 +472,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"note: {note}")
         print(f"{args.warmup} warm-up run(s), then {args.runs} measured runs per tool", flush=True)
 
-        for job in jobs:
-            print(f"- {job.corpus}: {job.tool} ...", end="", flush=True)
-            job_env = {**env, **job.env}
-            for _ in range(args.warmup):
-                measure(job.argv, cwd, job_env)
+        # The tools of a corpus take turns, run by run: a change in the machine's load
+        # then weighs on all of them alike, not on whichever ran at that moment.
+        for corpus in dict.fromkeys(job.corpus for job in jobs):
+            turn = [job for job in jobs if job.corpus == corpus]
+            for job in turn:
+                for _ in range(args.warmup):
+                    measure(job.argv, cwd, {**env, **job.env})
             for _ in range(args.runs):
-                job.samples.append(measure(job.argv, cwd, job_env))
-            print(f" {job.median('wall'):.2f} s", flush=True)
+                for job in turn:
+                    job.samples.append(measure(job.argv, cwd, {**env, **job.env}))
+            for job in turn:
+                print(f"- {job.corpus}: {job.tool}: {job.median('wall'):.2f} s", flush=True)
 
     print()
     print(table(jobs))
