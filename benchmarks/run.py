@@ -412,6 +412,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--prefilter-stats", action="store_true")
     parser.add_argument("--importtime", action="store_true")
     args = parser.parse_args(argv)
+    # The tools run from an empty folder: paths given relative to here must not change.
+    args.paths = [os.path.abspath(p) for p in args.paths]
+    if args.small is not None:
+        args.small = [os.path.abspath(p) for p in args.small]
+    if args.single_file is not None:
+        args.single_file = os.path.abspath(args.single_file)
     torch = installed_torch()
     if not args.paths:
         if torch is None:
