@@ -34,7 +34,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import project_corpus  # beside this script
+from extra_reports import importtime, prefilter_stats, python_files
+
 PEERS = ("ruff", "flake8", "torchfix", "fixit")
+PROJECT = "project"
 # flake8 runs every installed plugin whatever --select says; these come with it.
 FLAKE8_OWN_PLUGINS = {"mccabe", "pycodestyle", "pyflakes"}
 
@@ -149,6 +153,7 @@ class Job:
     reference: bool = False  # birnn-lint cold: the ratios are to this row
     samples: list[Sample] = field(default_factory=list)
     note: str = ""
+    env: dict[str, str] = field(default_factory=dict)  # added to the run's environment
 
     def median(self, attribute: str) -> float:
         return statistics.median(getattr(s, attribute) for s in self.samples)
@@ -156,16 +161,6 @@ class Job:
     def peak(self, attribute: str) -> int | None:
         values = [getattr(s, attribute) for s in self.samples]
         return None if any(v is None for v in values) else max(values)
-
-
-def python_files(paths: Sequence[Path]) -> list[Path]:
-    found: list[Path] = []
-    for path in paths:
-        if path.is_file():
-            found.append(path)
-        else:
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".py", ".pyi")))
-    return found
 
 
 def count_lines(files: Sequence[Path]) -> int:
@@ -239,6 +234,11 @@ def build_jobs(args: argparse.Namespace, work: Path) -> tuple[list[Job], list[st
     if args.small:
         corpora["small"] = args.small
     single = args.single_file
+    if args.project_files:
+        project, alone = project_corpus.generate(work / "project-corpus", args.project_files)
+        corpora_project = (str(project), str(alone))
+    else:
+        corpora_project = None
 
     cache = work / "birnn-lint-cache"
     birnn = exe["birnn-lint"]
@@ -270,6 +270,14 @@ def build_jobs(args: argparse.Namespace, work: Path) -> tuple[list[Job], list[st
         if exe["ruff"]:
             argv = [exe["ruff"], "check", "--no-cache", "--isolated", "--exit-zero", "-q", single]
             jobs.append(Job("1 file", "ruff check --no-cache", argv))
+    if corpora_project and birnn:
+        # One run over the project, then one over the same files each alone (imports lead
+        # nowhere): the difference is the flow across files. Both cold, in one process
+        # or a pool alike (the same bytes).
+        project, alone = corpora_project
+        argv = [birnn, "check", "--isolated", "--format", "concise", "--exit-zero", "--no-cache"]
+        jobs.append(Job(PROJECT, "birnn-lint cold", [*argv, project], True))
+        jobs.append(Job(PROJECT, "birnn-lint cold, each file alone", [*argv, alone]))
     return jobs, notes, versions
 
 
@@ -342,7 +350,7 @@ def targets(jobs: Sequence[Job]) -> list[str]:
 
     cold = wall("corpus", "birnn-lint cold")
     ruff = wall("corpus", "ruff check --no-cache")
-    check("corpus cold / ruff", ratio(cold, ruff), 2)
+    check("corpus cold / ruff", ratio(cold, ruff), 1.5)
     check("corpus warm / ruff cold", ratio(wall("corpus", "birnn-lint warm"), ruff), 0.25)
     small = wall("small", "birnn-lint cold")
     for peer in ("torchfix", "fixit lint"):
@@ -351,6 +359,11 @@ def targets(jobs: Sequence[Job]) -> list[str]:
         "1 file birnn-lint / flake8",
         ratio(wall("1 file", "birnn-lint (no cache)"), wall("1 file", "flake8 --select F")),
         1,
+    )
+    check(
+        "project with cross-file flow / each file alone",
+        ratio(wall(PROJECT, "birnn-lint cold"), wall(PROJECT, "birnn-lint cold, each file alone")),
+        1.2,
     )
     for job in jobs:
         if job.corpus == "corpus" and job.tool == "birnn-lint cold" and job.samples:
@@ -361,106 +374,6 @@ def targets(jobs: Sequence[Job]) -> list[str]:
     return lines
 
 
-# --- extra reports -------------------------------------------------------------------------
-
-
-def prefilter_stats(paths: Sequence[str]) -> None:
-    """How many files pass the engine's pre-filter, and what parsing them costs."""
-    import gc
-
-    from birnn_lint.engine import may_contain_findings
-
-    files = python_files([Path(p) for p in paths])
-    started = time.perf_counter()
-    data = [(p, p.read_bytes()) for p in files]
-    read = time.perf_counter() - started
-    started = time.perf_counter()
-    candidates = [(p, raw) for p, raw in data if may_contain_findings(raw)]
-    select = time.perf_counter() - started
-    total_lines = sum(raw.count(b"\n") for _, raw in data)
-    print(f"{len(files)} files, {total_lines} lines; read in {read:.2f} s")
-    lines = sum(raw.count(b"\n") for _, raw in candidates)
-    chosen = {path for path, _ in candidates}
-    print(f"pre-filter: {len(candidates)} files ({lines} lines) pass, in {select:.2f} s")
-
-    gc_threshold = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 20)
-    try:
-        started = time.process_time()
-        for path, raw in data:
-            if path in chosen:
-                continue
-            try:
-                compile(raw, str(path), "exec", dont_inherit=True, flags=0x400)
-            except (SyntaxError, ValueError):
-                pass
-        print(
-            f"syntax check (compile) of the other files: {time.process_time() - started:.2f} s CPU"
-        )
-        import libcst
-
-        timings = []
-        for path, raw in candidates:
-            started = time.process_time()
-            try:
-                libcst.parse_module(raw)
-            except Exception:  # noqa: BLE001 - a statistic, not a check
-                pass
-            timings.append((time.process_time() - started, path))
-    finally:
-        gc.set_threshold(*gc_threshold)
-    print(f"libcst parse of the candidates: {sum(t for t, _ in timings):.2f} s CPU")
-    for spent, path in sorted(timings, key=lambda t: -t[0])[:10]:
-        print(f"  {spent:6.2f} s  {path}")
-    _second_stage(candidates)
-
-
-def _second_stage(candidates: Sequence[tuple[Path, bytes]]) -> None:
-    """The engine's second pre-selection on the built-in parser's tree, where it has one."""
-    import ast
-
-    from birnn_lint import engine
-
-    second = getattr(engine, "constructs_a_layer", None)
-    if second is None:
-        return
-    started = time.process_time()
-    kept = []
-    for path, raw in candidates:
-        try:
-            tree = ast.parse(raw)
-        except (SyntaxError, ValueError):
-            kept.append((path, raw))  # libcst gives the verdict
-            continue
-        if second(tree):
-            kept.append((path, raw))
-    spent = time.process_time() - started
-    lines = sum(raw.count(b"\n") for _, raw in kept)
-    print(f"second pre-selection (ast): {len(kept)} files ({lines} lines) left, in {spent:.2f} s")
-    for path, _ in kept:
-        print(f"  {path}")
-
-
-def importtime(python: str) -> None:
-    """The modules `import birnn_lint.cli` loads, by cumulative import time."""
-    done = subprocess.run(
-        [python, "-X", "importtime", "-c", "import birnn_lint.cli"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    rows = []
-    for line in done.stderr.splitlines():
-        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
-        if match:
-            rows.append((int(match.group(2)), len(match.group(3)), match.group(4)))
-    top_level = [r for r in rows if r[1] <= 1]
-    total = sum(r[0] for r in top_level)
-    print(f"import birnn_lint.cli: {total / 1000:.1f} ms in {len(rows)} modules")
-    for cumulative, _, name in sorted(top_level, reverse=True)[:15]:
-        print(f"  {cumulative / 1000:7.1f} ms  {name}")
-
-
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -469,14 +382,24 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("paths", nargs="*", help="the corpus (default: installed torch)")
     parser.add_argument("--small", nargs="*", help="the small corpus (default: torch/nn, torch/ao)")
     parser.add_argument(
-        "--single-file", help="the one-file case (default: torch/nn/modules/rnn.py)"
+        "--single-file",
+        help="the one-file case (default: torch/ao/nn/quantized/dynamic/modules/rnn.py, "
+        "a file that builds recurrent layers)",
+    )
+    parser.add_argument(
+        "--project-files",
+        type=int,
+        default=50,
+        help="files of the generated project corpus (0: none)",
     )
     parser.add_argument("--runs", type=int, default=5, help="measured runs per tool")
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured runs first")
     parser.add_argument(
         "--only", help="run only tools whose label contains one of these (comma-separated)"
     )
-    parser.add_argument("--corpora", default="corpus,small,1 file", help="which corpora to run")
+    parser.add_argument(
+        "--corpora", default=f"corpus,small,1 file,{PROJECT}", help="which corpora to run"
+    )
     parser.add_argument(
         "--peers-everywhere",
         action="store_true",
@@ -489,6 +412,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--prefilter-stats", action="store_true")
     parser.add_argument("--importtime", action="store_true")
     args = parser.parse_args(argv)
+    # The tools run from an empty folder: paths given relative to here must not change.
+    args.paths = [os.path.abspath(p) for p in args.paths]
+    if args.small is not None:
+        args.small = [os.path.abspath(p) for p in args.small]
+    if args.single_file is not None:
+        args.single_file = os.path.abspath(args.single_file)
     torch = installed_torch()
     if not args.paths:
         if torch is None:
@@ -497,7 +426,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.small is None and torch is not None:
         args.small = [str(torch / "nn"), str(torch / "ao")]
     if args.single_file is None and torch is not None:
-        args.single_file = str(torch / "nn" / "modules" / "rnn.py")
+        args.single_file = str(torch / "ao" / "nn" / "quantized" / "dynamic" / "modules" / "rnn.py")
     return args
 
 
@@ -515,7 +444,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         work = Path(tmp)
         cwd = work / "cwd"  # no project configuration for any tool to pick up
         cwd.mkdir()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("RUFF_", "FLAKE8"))}
+        # PYTHONDONTWRITEBYTECODE would make every run of a Python tool compile its
+        # modules again (an installed package has its bytecode; the warm-up writes it).
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("RUFF_", "FLAKE8")) and k != "PYTHONDONTWRITEBYTECODE"
+        }
         jobs, notes, versions = build_jobs(args, work)
         only = [part.strip() for part in (args.only or "").split(",") if part.strip()]
         jobs = [
@@ -534,17 +469,27 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{label}: {len(files)} files, {count_lines(files)} lines: {' '.join(paths)}")
         if "1 file" in wanted and args.single_file:
             print(f"1 file: {args.single_file}")
+        if PROJECT in wanted and args.project_files:
+            print(
+                f"{PROJECT}: {args.project_files} generated files that import each other "
+                "(benchmarks/project_corpus.py), and each alone"
+            )
         for note in notes:
             print(f"note: {note}")
         print(f"{args.warmup} warm-up run(s), then {args.runs} measured runs per tool", flush=True)
 
-        for job in jobs:
-            print(f"- {job.corpus}: {job.tool} ...", end="", flush=True)
-            for _ in range(args.warmup):
-                measure(job.argv, cwd, env)
+        # The tools of a corpus take turns, run by run: a change in the machine's load
+        # then weighs on all of them alike, not on whichever ran at that moment.
+        for corpus in dict.fromkeys(job.corpus for job in jobs):
+            turn = [job for job in jobs if job.corpus == corpus]
+            for job in turn:
+                for _ in range(args.warmup):
+                    measure(job.argv, cwd, {**env, **job.env})
             for _ in range(args.runs):
-                job.samples.append(measure(job.argv, cwd, env))
-            print(f" {job.median('wall'):.2f} s", flush=True)
+                for job in turn:
+                    job.samples.append(measure(job.argv, cwd, {**env, **job.env}))
+            for job in turn:
+                print(f"- {job.corpus}: {job.tool}: {job.median('wall'):.2f} s", flush=True)
 
     print()
     print(table(jobs))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from birnn_lint.gitignore import GitignoreMatcher, find_git_root, parse_gitignore
-from birnn_lint.globs import PathGlob, compile_glob, relative_to
+from birnn_lint.globs import PathGlob, absolute, compile_glob, relative_to
 
 # The folders ruff users expect to be skipped; `exclude` replaces this list,
 # `extend-exclude` adds to it.
@@ -75,6 +75,39 @@ def _present(path: Path) -> bool:
     return True
 
 
+_GLOB_SPECIALS = frozenset("*?[\\")
+
+
+@dataclass(frozen=True)
+class _Globs:
+    """A configuration's exclude globs, the plain names (`.git`, `build/`: most of them,
+    and all the defaults) apart: a set look-up per entry instead of a pattern each."""
+
+    options: DiscoveryOptions
+    root: Path
+    names: frozenset[str]  # plain names, files or folders
+    folder_names: frozenset[str]  # plain names with a trailing `/`: folders only
+    others: tuple[PathGlob, ...]
+
+    @classmethod
+    def of(cls, options: DiscoveryOptions) -> _Globs:
+        names: set[str] = set()
+        folder_names: set[str] = set()
+        others: list[PathGlob] = []
+        for pattern in (*options.exclude, *options.extend_exclude):
+            glob = PathGlob.parse(pattern)
+            text = pattern.strip()
+            while text.startswith("./"):
+                text = text[2:]
+            plain = text.rstrip("/")
+            if glob.basename_only and plain and not _GLOB_SPECIALS & set(plain):
+                (folder_names if glob.folder_only else names).add(plain)
+            else:
+                others.append(glob)
+        root = Path(os.path.abspath(options.root))
+        return cls(options, root, frozenset(names), frozenset(folder_names), tuple(others))
+
+
 class Walker:
     """`options_for(folder)` gives the options for the entries of a folder (a nested
     configuration file changes them below its folder); by default `options` everywhere.
@@ -87,15 +120,14 @@ class Walker:
     ) -> None:
         self.options = options
         self._options_for = options_for
-        self._globs: dict[int, tuple[DiscoveryOptions, list[PathGlob]]] = {}
+        self._globs: dict[int, _Globs] = {}
         self._gitignore: dict[Path, GitignoreMatcher] = {}
 
-    def _folder_options(self, folder: Path) -> tuple[DiscoveryOptions, list[PathGlob]]:
+    def _folder_options(self, folder: Path) -> _Globs:
         options = self._options_for(folder) if self._options_for else self.options
         known = self._globs.get(id(options))
-        if known is None or known[0] is not options:
-            globs = [PathGlob.parse(p) for p in (*options.exclude, *options.extend_exclude)]
-            known = self._globs[id(options)] = (options, globs)
+        if known is None or known.options is not options:
+            known = self._globs[id(options)] = _Globs.of(options)
         return known
 
     def _matcher(self, start: Path) -> GitignoreMatcher:
@@ -113,11 +145,13 @@ class Walker:
         return matcher
 
     def _excluded_entry(self, path: Path, is_dir: bool, matcher: GitignoreMatcher) -> bool:
-        options, globs = self._folder_options(path.parent)
-        root = Path(os.path.abspath(options.root))
-        if any(glob.matches(path, root, is_dir) for glob in globs):
+        known = self._folder_options(path.parent)
+        name = path.name
+        if name in known.names or (is_dir and name in known.folder_names):
             return True
-        return options.respect_gitignore and matcher.ignored(path, is_dir)
+        if any(glob.matches(path, known.root, is_dir) for glob in known.others):
+            return True
+        return known.options.respect_gitignore and matcher.ignored(path, is_dir)
 
     def is_excluded(self, path: Path) -> bool:
         """For a path named on the command line (or `--stdin-filename`): excluded when it
@@ -164,7 +198,6 @@ class Walker:
             found.errors.append((folder, f"cannot list the folder: {error.strerror or error}"))
             return
         for entry in entries:
-            path = folder / entry.name
             try:
                 # Symlinked folders are not followed: that is how loops are avoided.
                 is_dir = entry.is_dir(follow_symlinks=False)
@@ -175,6 +208,7 @@ class Walker:
                 continue
             if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
                 continue
+            path = folder / entry.name
             if self._excluded_entry(path, is_dir, matcher):
                 continue
             if is_dir:
@@ -193,7 +227,7 @@ def _add(found: Discovered, seen: set[Path], path: Path) -> None:
 
 def display_name(path: Path, cwd: Path) -> str:
     """How a path is shown: relative to the working folder when inside it."""
-    relative = relative_to(Path(os.path.abspath(path)), cwd)
+    relative = relative_to(absolute(path), cwd)
     return relative if relative is not None else str(path)
 
 

@@ -75,11 +75,11 @@ def check_source(
         return [too_complex_finding(filename, "more than the memory available")]
     except ValueError as error:  # null bytes
         return [syntax_error_finding(filename, f"syntax error: {error}")]
-    nodes, depth, constructs = _survey(tree)
-    if not constructs and not (
+    if not constructs_a_layer(tree) and not (
         imports_layers if imports_layers is not None else _imports_project_layers(path, data)
     ):
         return []
+    nodes, depth = _survey(tree)
     if nodes > MAX_NODES:
         return [too_complex_finding(filename, f"{nodes:,} syntax nodes")]
     if depth > MAX_DEPTH:
@@ -114,8 +114,9 @@ def _max_brackets(source: str) -> int:
     return deepest
 
 
-def _survey(tree: ast.AST) -> tuple[int, int, bool]:
-    """(node count, depth, whether the file constructs a layer) in one walk."""
+def _survey(tree: ast.AST) -> tuple[int, int]:
+    """(node count, depth): asked only of a file that constructs a layer, the few that
+    go on to libcst."""
     nodes = deepest = 0
     stack = [(tree, 1)]
     while stack:
@@ -123,7 +124,7 @@ def _survey(tree: ast.AST) -> tuple[int, int, bool]:
         nodes += 1
         deepest = max(deepest, depth)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return nodes, deepest, constructs_a_layer(tree)
+    return nodes, deepest
 
 
 __all__ = [

@@ -154,6 +154,28 @@ def torch_name_at(module: cst.Module, enclosing: list[cst.CSTNode]) -> tuple[str
     return "torch", None  # unreachable in practice; the fix then does not parse as meant
 
 
+# The node types `bindings` looks at (exact types: none has a subclass, and isinstance on
+# libcst's abstract classes is slow enough to count on every node of a body).
+_BINDING_KINDS = frozenset(
+    {
+        cst.FunctionDef,
+        cst.ClassDef,
+        cst.AssignTarget,
+        cst.AnnAssign,
+        cst.AugAssign,
+        cst.For,
+        cst.NamedExpr,
+        cst.CompFor,
+        cst.AsName,
+        cst.Global,
+        cst.Nonlocal,
+        cst.ImportAlias,
+        cst.MatchAs,
+        cst.MatchStar,
+    }
+)
+
+
 def bindings(scope: cst.CSTNode) -> set[str]:
     """Names bound in `scope` itself (not in scopes nested in it)."""
     from birnn_lint.analysis.layers import walk
@@ -166,6 +188,8 @@ def bindings(scope: cst.CSTNode) -> set[str]:
         names.update(p.name.value for p in every)
     body = scope.body if isinstance(scope, (cst.FunctionDef, cst.Module)) else scope
     for node in walk(body if isinstance(body, cst.CSTNode) else scope):
+        if type(node) not in _BINDING_KINDS:
+            continue
         if node is not scope and isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             names.add(node.name.value)
         targets: list[cst.CSTNode] = []

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -147,8 +148,26 @@ class PathGlob:
         return False
 
 
+def absolute(path: Path) -> Path:
+    """`Path(os.path.abspath(path))`, without rebuilding a path that already is absolute
+    and normal (every path a walk makes)."""
+    if isinstance(path, Path) and path.is_absolute() and ".." not in path.parts:
+        return path
+    return Path(os.path.abspath(path))
+
+
 def relative_to(path: Path, root: Path) -> str | None:
     """`path` relative to `root` in POSIX form, or None when it is not inside."""
+    if os.name == "posix":
+        # By string where that is the same lexical test (both absolute, single leading
+        # slash): pathlib's costs more than the rest of a walk over a big tree.
+        text, top = str(path), str(root)
+        if text[:1] == "/" and top[:1] == "/" and text[1:2] != "/" and top[1:2] != "/":
+            if top == "/":
+                return text[1:] or "."
+            if text == top:
+                return "."
+            return text[len(top) + 1 :] if text.startswith(top + "/") else None
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

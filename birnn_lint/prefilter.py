@@ -28,6 +28,18 @@ LAYER_WORD_TEXT = re.compile(r"RNN|GRU|LSTM")
 _LAYER_NAMES = frozenset({"RNN", "GRU", "LSTM", "RNNBase"})
 
 
+# Per node type, the fields that may hold child nodes (`ctx`, a Load or Store marker on
+# every name, holds none worth visiting).
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f != "ctx")  # type: ignore[attr-defined]
+    return fields
+
+
 def constructs_a_layer(tree: ast.AST) -> bool:
     """Second, still exact, pre-selection on the built-in parser's tree: a file can only
     have findings if it builds a layer: it calls RNN, GRU or LSTM (or an alias imported
@@ -36,21 +48,39 @@ def constructs_a_layer(tree: ast.AST) -> bool:
     annotation. Most files that merely mention LSTM stop here, before libcst."""
     names = set(_LAYER_NAMES)
     used: list[ast.expr] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        kind = type(node)  # exact types: this loop visits every node of the file
+        if kind is ast.ImportFrom:
+            assert isinstance(node, ast.ImportFrom)
             names.update(a.asname for a in node.names if a.asname and a.name in _LAYER_NAMES)
             if node.level and any(LAYER_WORD_TEXT.search(a.name) for a in node.names):
                 # `from .encoders import EncoderRNN`: a model of the project, followed
                 # into its file.
                 names.update(a.asname or a.name for a in node.names)
-        elif isinstance(node, ast.Call):
+        elif kind is ast.Call:
+            assert isinstance(node, ast.Call)
             used.append(node.func)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            used.append(node.value)
-        elif isinstance(node, ast.Dict):
+        elif kind is ast.Assign or kind is ast.AnnAssign:
+            assert isinstance(node, (ast.Assign, ast.AnnAssign))
+            if node.value is not None:
+                used.append(node.value)
+        elif kind is ast.Dict:
+            assert isinstance(node, ast.Dict)
             used.extend(v for v in node.values if v is not None)
-        elif isinstance(node, ast.arg) and node.annotation is not None:
-            used.extend(n for n in ast.walk(node.annotation) if isinstance(n, ast.expr))
+        elif kind is ast.arg:
+            assert isinstance(node, ast.arg)
+            if node.annotation is not None:
+                used.extend(n for n in ast.walk(node.annotation) if isinstance(n, ast.expr))
+        # The children, as `ast.iter_child_nodes` gives them less the context markers,
+        # inline: this walk runs over every file that passes the byte-level pre-filter.
+        for name in _child_fields(kind):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend([v for v in value if isinstance(v, ast.AST)])
+            elif isinstance(value, ast.AST):
+                stack.append(value)
     return any(_last_names(value) & names for value in used)
 
 

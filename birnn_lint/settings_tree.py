@@ -6,7 +6,6 @@ applies everywhere."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from birnn_lint.config import (
@@ -18,6 +17,7 @@ from birnn_lint.config import (
     resolve,
 )
 from birnn_lint.discovery import DiscoveryOptions
+from birnn_lint.globs import absolute
 
 
 class SettingsTree:
@@ -52,7 +52,7 @@ class SettingsTree:
         return settings
 
     def for_file(self, path: Path) -> Settings:
-        return self.for_folder(Path(os.path.abspath(path)).parent)
+        return self.for_folder(absolute(path).parent)
 
     def discovery_options(self, folder: Path) -> DiscoveryOptions:
         return self.for_folder(folder).discovery_options()

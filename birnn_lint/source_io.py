@@ -14,7 +14,6 @@ import io
 import os
 import re
 import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -288,6 +287,8 @@ def write_atomic(original: SourceFile, new_text: str) -> None:
             original.path,
             f"the file has {current.st_nlink} hard links; replacing it would split them",
         )
+
+    import tempfile  # here: only a fix writes files, and tempfile is slow to import
 
     folder = target.parent
     try:

@@ -162,6 +162,9 @@ def subject_node(event: Event) -> cst.CSTNode:
     return event.node
 
 
+# What `RuleContext.torch` gives (a NUL never appears in checked code).
+TORCH_NAME = "\x00torch\x00"
+
 _SCOPES = (cst.FunctionDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
 
@@ -174,6 +177,14 @@ class RuleContext:
     # The code the event being handled is about: fixes are written for that place.
     at: cst.CSTNode | None = None
     _parents: dict[cst.CSTNode, cst.CSTNode] | None = None
+    # Whether `torch` gives a stand-in that the recorder replaces once a report is made
+    # (the engine's way: most reports wait and are dropped) rather than the name itself.
+    defer_torch: bool = False
+    # torch's name per chain of enclosing scopes: rules ask for it at every event, and
+    # working it out walks each scope's body.
+    _torch_names: dict[tuple[cst.CSTNode, ...], tuple[str, Edit | None]] = field(
+        default_factory=dict
+    )
 
     def enclosing_scopes(self, node: cst.CSTNode) -> list[cst.CSTNode]:
         """The functions, lambdas and comprehensions around `node`, innermost last."""
@@ -201,21 +212,27 @@ class RuleContext:
         assert self._parents is not None
         return self._parents.get(node)
 
-    def _torch_here(self) -> tuple[str, Edit | None]:
+    def torch_at(self, node: cst.CSTNode | None) -> tuple[str, Edit | None]:
+        """The name torch goes by at `node`, and the edit importing torch under that name
+        if the file lacks it."""
         from birnn_lint.fix_imports import torch_name_at
 
-        scopes = self.enclosing_scopes(self.at) if self.at is not None else []
-        return torch_name_at(self.module, scopes)
+        scopes = tuple(self.enclosing_scopes(node)) if node is not None else ()
+        found = self._torch_names.get(scopes)
+        if found is None:
+            found = self._torch_names[scopes] = torch_name_at(self.module, list(scopes))
+        return found
 
     @property
     def torch(self) -> str:
         """The name torch goes by where the event's code is (a fix may need to import
-        it under that name: see `torch_import`)."""
-        return self._torch_here()[0]
+        it under that name: see `torch_import`); with `defer_torch`, a stand-in that the
+        recorder replaces once the report is made (working the name out walks the file)."""
+        return TORCH_NAME if self.defer_torch else self.torch_at(self.at)[0]
 
     def torch_import(self) -> Edit | None:
         """The edit importing torch under the name `torch` gives, if the file lacks it."""
-        return self._torch_here()[1]
+        return self.torch_at(self.at)[1]
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)

@@ -57,6 +57,8 @@ INTERESTING_NAMES = frozenset(
 # Layers are told apart by ident across the files one analysis reads.
 _LAYER_IDENTS = itertools.count(1)
 RNN_BASES = frozenset({"torch.nn.RNNBase", "torch.nn.modules.rnn.RNNBase"})
+# The node types `_index_scopes` records (none has a subclass).
+_INDEXED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Call, cst.Assign, cst.AnnAssign})
 
 
 # A definition of another module of the project, with that module's facts.
@@ -74,6 +76,7 @@ class FileState(ClassFacts, Recorder):
         loader: Callable[[Path], FileState | None] | None = None,
         source: str | None = None,
         buffer: bool = True,
+        eager: bool = True,
     ) -> None:
         super().__init__(rules, context)
         self.module = module
@@ -116,7 +119,10 @@ class FileState(ClassFacts, Recorder):
         # Layers kept in attributes and module names are known before any body runs:
         # a size such as `self.num_layers` may be read before the layer is used.
         self._module_layers = self.module_layers()
-        for klass in {k for k in self._scopes.values() if k[1] is not None}:
+        # Another file's facts (`eager` False) are asked for one class at a time: each
+        # class's layers are found when asked (`class_layers` keeps them), which spares
+        # reading the files its other classes inherit from.
+        for klass in {k for k in self._scopes.values() if eager and k[1] is not None}:
             assert klass[1] is not None
             self.class_layers(klass[1])
 
@@ -135,6 +141,9 @@ class FileState(ClassFacts, Recorder):
         ]
         while stack:
             current, fn, kl = stack.pop()
+            if type(current) not in _INDEXED:  # most nodes; exact types are fast to test
+                stack.extend((child, fn, kl) for child in children(current))
+                continue
             if isinstance(current, cst.FunctionDef):
                 self._scopes[current] = (current, kl)
                 fn = current

@@ -86,15 +86,18 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return out
 
 
+# Exact types (none has a subclass): isinstance on libcst's abstract classes is slow.
+_DEFS = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
+
+
 def walk(node: cst.CSTNode, into_defs: bool = False) -> Iterator[cst.CSTNode]:
     """Nodes below `node` in source order, not entering nested defs unless asked."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        if not into_defs and current is not node:
-            if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-                continue
+        if not into_defs and current is not node and type(current) in _DEFS:
+            continue
         stack.extend(reversed(children(current)))
 
 

@@ -88,9 +88,6 @@ class Recorder:
             for report, wait in new:
                 if isinstance(event, (ev.IndexEvent, ev.GatherEvent, ev.TupleIndexEvent)):
                     wait = wait | {ev.Wait.USE}  # a value only measured computes nothing
-                if report.fix is not None and report.fix.needs_torch:
-                    fix = replace(report.fix, torch_import=self.context.torch_import())
-                    report = replace(report, fix=fix)
                 self._fired.setdefault((rule.code, subject), set()).add(context)
                 recorded = Recorded(replace(report, statement=statement), context, subject)
                 if not wait:
@@ -148,5 +145,22 @@ class Recorder:
                     "is right)",
                 )
                 report = replace(report, fix=fix)
-            out.append(report)
+            out.append(self._with_torch_name(report, first.subject))
         return out
+
+    def _with_torch_name(self, report: ev.Report, at: cst.CSTNode) -> ev.Report:
+        """The report with the name torch goes by where it is put in its fix's code (rules
+        write `RuleContext.torch`, a stand-in), and the import a fix needing torch adds."""
+        fix = report.fix
+        if fix is None or not (
+            fix.needs_torch or any(ev.TORCH_NAME in code for _, code in fix.replacements)
+        ):
+            return report
+        name, edit = self.context.torch_at(at)
+        replacements = tuple(
+            (node, code.replace(ev.TORCH_NAME, name)) for node, code in fix.replacements
+        )
+        torch_import = edit if fix.needs_torch else fix.torch_import
+        fix = replace(fix, replacements=replacements, torch_import=torch_import)
+        message = report.message.replace(ev.TORCH_NAME, name)
+        return replace(report, fix=fix, message=message)

@@ -6,6 +6,7 @@ file; libcst's position metadata is computed only for files that have something 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -61,7 +62,7 @@ def analyze(
     source: str, filename: str, codes: Collection[str] | None, path: Path | None = None
 ) -> list[Finding]:
     try:
-        module = cst.parse_module(source)
+        module = _parse(source)
     except (cst.ParserSyntaxError, RecursionError):
         return parse_failure(source, filename)
     clear_caches()
@@ -72,7 +73,7 @@ def analyze(
     ]
     if not rules:
         return []
-    context = ev.RuleContext(module)
+    context = ev.RuleContext(module, defer_torch=True)
     errors: list[Finding] = []
     if path is None and filename not in ("-", "<string>"):
         path = Path(filename)
@@ -129,6 +130,28 @@ def analyze(
     return errors + _findings(reports, positions, filename)
 
 
+# Modules parsed in this process, by text, most recent last: a file of a project is parsed
+# once, whether it is checked or read for the classes another file imports from it.
+# Bounded by their text's size (a libcst tree takes about 100 bytes per character).
+_PARSED: OrderedDict[str, cst.Module] = OrderedDict()
+_PARSED_CHARS = 256 * 1024
+_PARSED_FILE_CHARS = 32 * 1024
+
+
+def _parse(text: str) -> cst.Module:
+    module = _PARSED.get(text)
+    if module is not None:
+        _PARSED.move_to_end(text)
+        return module
+    module = cst.parse_module(text)
+    if len(text) <= _PARSED_FILE_CHARS:
+        _PARSED[text] = module
+        kept = sum(map(len, _PARSED))
+        while kept > _PARSED_CHARS:
+            kept -= len(_PARSED.popitem(last=False)[0])
+    return module
+
+
 # The facts of other files of a project, by path and text: read only when a class
 # imported from there is used (their own findings are theirs, never reported here).
 _OTHER_FILES: dict[tuple[Path, int], FileState | None] = {}
@@ -144,13 +167,13 @@ def _loader(rules: list[CheckRule]) -> Callable[[Path], FileState | None]:
         if key not in _OTHER_FILES:
             _OTHER_FILES[key] = None  # while it is built: an import cycle stops here
             try:
-                module = cst.parse_module(text)
+                module = _parse(text)
             except (cst.ParserSyntaxError, RecursionError, ValueError):
                 return None
-            context = ev.RuleContext(module)
+            context = ev.RuleContext(module, defer_torch=True)
             names = Resolver(module, ProjectStars(path))
             _OTHER_FILES[key] = FileState(
-                module, names, rules, context, path, load, text, buffer=False
+                module, names, rules, context, path, load, text, buffer=False, eager=False
             )
         return _OTHER_FILES[key]
 
@@ -173,12 +196,14 @@ def _from_importers(
         if text is None:
             return None
         try:
-            module = cst.parse_module(text)
+            module = _parse(text)
         except (cst.ParserSyntaxError, RecursionError, ValueError):
             return None
         names = Resolver(module, ProjectStars(other))
-        context = ev.RuleContext(module)
-        found = FileState(module, names, rules, context, other, load_here, text, buffer=False)
+        context = ev.RuleContext(module, defer_torch=True)
+        found = FileState(
+            module, names, rules, context, other, load_here, text, buffer=False, eager=False
+        )
         found.top_level_name = other.name  # "called from `main` from `train.py`"
         return found
 
