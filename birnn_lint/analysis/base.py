@@ -63,6 +63,9 @@ class InterpreterBase:
         self.receiver = file.receiver(scope_node)
         # The object a method runs on, when its attributes are known (see `Instance`).
         self.instance: Instance | None = None
+        # Reached through a call whose arguments are bound (not a body analysed on its
+        # own): the layers it builds take the settings its parameters hold.
+        self.concrete = False
         self.exits: list[Env] = []
         self.return_values: list[Value] = []
         self.returned = False

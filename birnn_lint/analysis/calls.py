@@ -14,6 +14,7 @@ from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.functions import Functions
 from birnn_lint.analysis.layer_sets import ALL_KINDS, any_entry
 from birnn_lint.analysis.layers import literal
+from birnn_lint.analysis.object_settings import argument, bind, known, settable
 from birnn_lint.analysis.sizes import arg as _arg
 from birnn_lint.analysis.sizes import dim_symbol
 from birnn_lint.analysis.tensor_ops import NEW_TENSOR_METHODS, TRANSPARENT_METHODS
@@ -58,7 +59,7 @@ class Calls(Functions):
         func = node.func
         qname = self.file.qualified(func)
         if qname in self.file.layer_classes:
-            layer = self.file.layer_for_call(node, self.scope_node)
+            layer = self.bound_layer(node, self.file.layer_for_call(node, self.scope_node))
             for arg in node.args:
                 self.use(self.expr(arg.value))
             return LayerRef(layer) if layer is not None else UNKNOWN
@@ -201,7 +202,7 @@ class Calls(Functions):
                 for arg in node.args:
                     self.use(self.expr(arg.value))
                 return UNKNOWN
-            layer = self.file.layer_of_kinds(node, callee.kinds)
+            layer = self.bound_layer(node, self.file.layer_of_kinds(node, callee.kinds))
             for arg in node.args:
                 self.use(self.expr(arg.value))
             return LayerRef(layer) if layer is not None else UNKNOWN
@@ -215,6 +216,22 @@ class Calls(Functions):
                 self.use(self.expr(arg.value))
             return first
         return UNKNOWN
+
+    def bound_layer(self, node: cst.Call, layer: LayerInfo | None) -> LayerInfo | None:
+        """The layer as this object has it (see `object_settings`)."""
+        if layer is None or not self.concrete:
+            return layer
+        values: dict[str, object] = {}
+        for keyword, position in settable(layer):
+            expression = argument(node, keyword, position)
+            key = self.key(expression) if expression is not None else None
+            value = known(self.env.values.get(key), keyword) if key is not None else None
+            if value is not None:
+                values[keyword] = value
+        bound = bind(layer, values)
+        if bound is not layer and bound not in self.file.layers:
+            self.file.layers.append(bound)
+        return bound
 
     def instance_method(self, node: cst.Call, instance: Instance, name: str) -> Value:
         """`model.init_hidden(b)`, `model(x)`: the method of the object's class, run on it

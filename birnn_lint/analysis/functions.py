@@ -11,7 +11,7 @@ import libcst as cst
 from birnn_lint.analysis.env import Status, merge_values
 from birnn_lint.analysis.layers import literal
 from birnn_lint.analysis.statements import Statements
-from birnn_lint.analysis.values import UNKNOWN, Instance, LayerRef, SizeValue, Value
+from birnn_lint.analysis.values import UNKNOWN, ConstValue, Instance, LayerRef, SizeValue, Value
 from birnn_lint.layout import Size
 
 if TYPE_CHECKING:
@@ -102,6 +102,7 @@ class Functions(Statements):
                 env.values["self." + name] = held
         inner = type(self)(file, callee, env, context, self.stack + (callee,), klass)
         inner.instance = instance
+        inner.concrete = True  # its parameters hold what this call passes (or defaults)
         escaped = inner.bind_parameters(callee, args, method)
         for value in escaped:
             self.use(value)
@@ -163,6 +164,8 @@ class Functions(Statements):
                 ok, default = literal(param.default)
                 if ok and isinstance(default, int) and not isinstance(default, bool):
                     self.env.assign(name, SizeValue(Size(default), param.default))
+                elif ok and (default is None or isinstance(default, (bool, str))):
+                    self.env.assign(name, ConstValue(default))
                 else:
                     self.env.assign(name, UNKNOWN)
             else:

@@ -21,6 +21,7 @@ from birnn_lint.analysis.layer_sets import any_entry, merged_layer
 from birnn_lint.analysis.layers import code
 from birnn_lint.analysis.values import (
     UNKNOWN,
+    ConstValue,
     DictValue,
     Instance,
     LayerList,
@@ -36,11 +37,18 @@ from birnn_lint.analysis.values import (
 )
 from birnn_lint.layout import Problem, Size
 
+_CONSTANTS: dict[str, bool | None] = {"True": True, "False": False, "None": None}
+
 
 class Interpreter(Calls):
     # ------------------------------------------------------------------ expressions
 
     def expr(self, node: cst.BaseExpression) -> Value:
+        if isinstance(node, cst.Name) and node.value in _CONSTANTS:
+            return ConstValue(_CONSTANTS[node.value])
+        if isinstance(node, cst.SimpleString):
+            text = node.evaluated_value
+            return ConstValue(text) if isinstance(text, str) else UNKNOWN
         if isinstance(node, (cst.Name, cst.Attribute)):
             key = self.key(node)
             if key is not None and key in self.env.values:

@@ -107,10 +107,11 @@ _ASSIGNMENTS: dict[int, tuple[cst.CSTNode, dict[str, list[cst.BaseExpression]]]]
 
 
 def clear_caches() -> None:
-    from birnn_lint.analysis import layer_sets
+    from birnn_lint.analysis import layer_sets, object_settings
 
     _ASSIGNMENTS.clear()
     layer_sets.clear()
+    object_settings.clear()
 
 
 def _index_assignments(node: cst.CSTNode) -> dict[str, list[cst.BaseExpression]]:

@@ -79,6 +79,13 @@ class SizeReader(InterpreterBase):
                     layer.proj_size, key, self.scope_node, layer
                 ):
                     return layer.state_hidden
+            if tensor is not None:
+                # Another layer's count of layers (a decoder's `self.n_layers`).
+                for layer in self.file.layers:
+                    if layer is not tensor.layer and self.file.carries(
+                        layer.num_layers, key, self.scope_node, layer
+                    ):
+                        return layer.layers_size
         value_ = self.expr(node)
         if isinstance(value_, DirectionCount):
             if tensor is None:

@@ -355,6 +355,14 @@ class NewTensor:
     obj: Opaque | None = None
 
 
+@dataclass(frozen=True)
+class ConstValue:
+    """A literal that is not a size: `True`, `False`, `None`, a string (an argument a
+    layer's setting may be given, `Encoder(bidirectional=False)`)."""
+
+    value: bool | str | None
+
+
 class Unknown:
     def __repr__(self) -> str:
         return "UNKNOWN"
@@ -379,5 +387,6 @@ Value = (
     | ModuleClass
     | Instance
     | ShapeKeeper
+    | ConstValue
     | Unknown
 )
