@@ -93,6 +93,7 @@ class FileState(ClassFacts, Recorder):
         self.names = names
         self.layer_classes = LAYER_CLASSES
         self.layers: list[LayerInfo] = []
+        self._all_layers_read = False
         self._layer_by_call: dict[cst.Call, LayerInfo | None] = {}
         self._binding_names: dict[cst.Call, str] = {}
         self._scopes: dict[cst.CSTNode, tuple[cst.FunctionDef | None, cst.ClassDef | None]] = {}
@@ -354,6 +355,16 @@ class FileState(ClassFacts, Recorder):
         return env
 
     # ---------------------------------------------------------------- settings
+
+    def all_layers(self) -> list[LayerInfo]:
+        """Every layer the file's constructor calls build (read once, on first need: a
+        direction count may be computed before the layer it counts is built)."""
+        if not self._all_layers_read:
+            self._all_layers_read = True
+            for node, (fn, _) in list(self._scopes.items()):
+                if isinstance(node, cst.Call) and self.qualified(node.func) in LAYER_CLASSES:
+                    self.layer_for_call(node, fn or self.module)
+        return self.layers
 
     def layer_for_call(self, call: cst.Call, scope_node: cst.CSTNode) -> LayerInfo | None:
         if call in self._layer_by_call:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from birnn_lint import layout as lay
-from birnn_lint.analysis.layer_sets import ALL_KINDS, merged_layers
+from birnn_lint.analysis.layer_sets import ALL_KINDS, merged_layers, with_merged
 from birnn_lint.analysis.layers import code, literal
 from birnn_lint.analysis.tensor_ops import TensorOps
 from birnn_lint.analysis.values import (
@@ -166,7 +166,7 @@ class Guards(TensorOps):
         # whose members all carry the setting.
         return tuple(
             layer
-            for layer in [*self.file.layers, *merged_layers()]
+            for layer in [*self.file.all_layers(), *merged_layers()]
             if self.file.carries(layer.bidirectional, key, self.scope_node, layer)
         )
 
@@ -201,6 +201,7 @@ class Guards(TensorOps):
                 self.env.assign(guard.key, UNKNOWN)
             return
         directions = 2 if holds else 1
+        guard = DirectionGuard(with_merged(guard.layers), guard.positive)
         for layer in guard.layers:
             # A branch on the layer's own direction is evidence that it may be
             # bidirectional, even where its setting is only `**kwargs`.

@@ -23,6 +23,18 @@ def merged_layers() -> list[LayerInfo]:
     return list(_MERGED.values())
 
 
+def with_merged(layers: tuple[LayerInfo, ...]) -> tuple[LayerInfo, ...]:
+    """`layers` and the layers standing for several of them only (a guard on what all
+    members share holds for the member chosen at run time too)."""
+    idents = {layer.ident for layer in layers}
+    extra = [
+        merged
+        for members, merged in _MERGED.items()
+        if members <= idents and merged not in layers
+    ]
+    return layers + tuple(extra)
+
+
 def _merge_setting(a: Setting, b: Setting) -> Setting:
     if a == b:
         return a
