@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from birnn_lint.analysis import budget
 from birnn_lint.analysis.env import Status, merge_values
 from birnn_lint.analysis.layers import literal
 from birnn_lint.analysis.statements import Statements
@@ -55,6 +56,10 @@ class Functions(Statements):
         key = self.file.summary_key(node, callee, values, self.env)
         cached = self.file.summaries.get(key) if key is not None else None
         statuses: dict[int, Status]
+        if cached is None and not budget.spend():
+            for _, passed in args:
+                self.use(passed)
+            return UNKNOWN
         if cached is not None:
             value, statuses, aliases, stored = cached
         else:

@@ -28,9 +28,7 @@ def with_merged(layers: tuple[LayerInfo, ...]) -> tuple[LayerInfo, ...]:
     members share holds for the member chosen at run time too)."""
     idents = {layer.ident for layer in layers}
     extra = [
-        merged
-        for members, merged in _MERGED.items()
-        if members <= idents and merged not in layers
+        merged for members, merged in _MERGED.items() if members <= idents and merged not in layers
     ]
     return layers + tuple(extra)
 

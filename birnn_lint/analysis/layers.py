@@ -107,11 +107,12 @@ _ASSIGNMENTS: dict[int, tuple[cst.CSTNode, dict[str, list[cst.BaseExpression]]]]
 
 
 def clear_caches() -> None:
-    from birnn_lint.analysis import layer_sets, object_settings
+    from birnn_lint.analysis import budget, layer_sets, object_settings
 
     _ASSIGNMENTS.clear()
     layer_sets.clear()
     object_settings.clear()
+    budget.reset()
 
 
 def _index_assignments(node: cst.CSTNode) -> dict[str, list[cst.BaseExpression]]:
