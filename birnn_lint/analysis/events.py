@@ -81,8 +81,10 @@ class SliceOrderEvent:
     node: cst.Subscript
     tensor: Tensor
     from_start: bool  # True for h[:L] (meant: forward), False for h[L:] (backward)
-    # The bound is another layer's num_layers (`h[:decoder.n_layers]`): its source.
+    # The bound is another layer's num_layers (`h[:decoder.n_layers]`): its source, and
+    # whether that layer's num_layers is a literal (else it may be 1).
     foreign_count: str | None = None
+    foreign_count_fixed: bool = False
 
 
 @dataclass(frozen=True)

@@ -201,9 +201,10 @@ class Interpreter(Calls):
         stored = dict(instance.attributes).get(attr)
         if stored is not None and not isinstance(stored, (Unknown, Opaque, SizeValue)):
             return stored
-        for layer in owner.class_layers(klass).values():
+        held = [v.layer for _, v in instance.attributes if isinstance(v, LayerRef)]
+        for layer in held + list(owner.class_layers(klass).values()):
             size = owner.setting_size(layer, "self." + attr)
-            if size is not None:
+            if size is not None:  # the object's own layer first (settings it fixed)
                 return SizeValue(size)
         if stored is not None:
             return stored
@@ -302,9 +303,12 @@ class Interpreter(Calls):
             first = node.slice[0].slice
             from_start = isinstance(first, cst.Slice) and first.lower is None
             foreign = None
+            fixed = False
             if result.detail == lay.FOREIGN_COUNT and isinstance(first, cst.Slice):
                 foreign = code(first.upper) if first.upper is not None else None
-            self.file.emit(ev.SliceOrderEvent(node, base, from_start, foreign), self)
+                fixed = self.count_is_fixed(items[0])
+            event = ev.SliceOrderEvent(node, base, from_start, foreign, fixed)
+            self.file.emit(event, self)
             return UNKNOWN
         lengths_name = None
         if base.lengths is not None:
@@ -327,6 +331,15 @@ class Interpreter(Calls):
                 self.env.set_status(ident, Status.CANCELLED)
             out = out.with_pending(out.pending - made_right)
         return self.hold(waiting, out)
+
+    def count_is_fixed(self, item: object) -> bool:
+        """Whether the other layer whose count bounds the slice has a literal one."""
+        stop = item.stop if isinstance(item, lay.Slice) else None
+        symbol = stop.syms[0] if stop is not None and stop.syms else ""
+        for layer in self.file.all_layers():
+            if f"L#{layer.ident}" == symbol:
+                return layer.num_layers.known
+        return False
 
     def hold(self, waiting: list[int], value: Value) -> Value:
         """Attach held-back reports to the value they wait on; where the value is not

@@ -79,7 +79,8 @@ class HiddenDirectionLayerOrder(CheckRule):
             type(self),
             node,
             f"{subject(tensor)}: `{ctx.code(node)}` takes `{count}` rows of "
-            f"{state_name(tensor)} as `{count}` layers' states{when(tensor)}, but rows are "
+            f"{state_name(tensor)} as `{count}` layers' states{when(tensor)}"
+            f"{'' if event.foreign_count_fixed else f' (when `{count}` > 1)'}, but rows are "
             f"layer-major (row 2*layer + direction): they are layer 0's forward and backward "
             f"states, then layer 1's; each layer's forward state is `{receiver}[0::2]`",
             fix,
