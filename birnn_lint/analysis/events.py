@@ -82,9 +82,9 @@ class SliceOrderEvent:
     tensor: Tensor
     from_start: bool  # True for h[:L] (meant: forward), False for h[L:] (backward)
     # The bound is another layer's num_layers (`h[:decoder.n_layers]`): its source, and
-    # whether that layer's num_layers is a literal (else it may be 1).
+    # its value where that layer's num_layers is a literal.
     foreign_count: str | None = None
-    foreign_count_fixed: bool = False
+    foreign_count_value: int | None = None
 
 
 @dataclass(frozen=True)

@@ -201,11 +201,9 @@ class Interpreter(Calls):
         stored = dict(instance.attributes).get(attr)
         if stored is not None and not isinstance(stored, (Unknown, Opaque, SizeValue)):
             return stored
-        held = [v.layer for _, v in instance.attributes if isinstance(v, LayerRef)]
-        for layer in held + list(owner.class_layers(klass).values()):
-            size = owner.setting_size(layer, "self." + attr)
-            if size is not None:  # the object's own layer first (settings it fixed)
-                return SizeValue(size)
+        counted = self.counted_layer(instance, attr)
+        if counted is not None:
+            return SizeValue(counted[1])
         if stored is not None:
             return stored
         known = owner.class_value(klass, "self." + attr)
@@ -303,11 +301,11 @@ class Interpreter(Calls):
             first = node.slice[0].slice
             from_start = isinstance(first, cst.Slice) and first.lower is None
             foreign = None
-            fixed = False
+            count: int | None = None
             if result.detail == lay.FOREIGN_COUNT and isinstance(first, cst.Slice):
                 foreign = code(first.upper) if first.upper is not None else None
-                fixed = self.count_is_fixed(items[0])
-            event = ev.SliceOrderEvent(node, base, from_start, foreign, fixed)
+                count = self.fixed_count(items[0])
+            event = ev.SliceOrderEvent(node, base, from_start, foreign, count)
             self.file.emit(event, self)
             return UNKNOWN
         lengths_name = None
@@ -332,14 +330,15 @@ class Interpreter(Calls):
             out = out.with_pending(out.pending - made_right)
         return self.hold(waiting, out)
 
-    def count_is_fixed(self, item: object) -> bool:
-        """Whether the other layer whose count bounds the slice has a literal one."""
+    def fixed_count(self, item: object) -> int | None:
+        """The literal num_layers of the other layer whose count bounds the slice."""
         stop = item.stop if isinstance(item, lay.Slice) else None
         symbol = stop.syms[0] if stop is not None and stop.syms else ""
         for layer in self.file.all_layers():
-            if f"L#{layer.ident}" == symbol:
-                return layer.num_layers.known
-        return False
+            if f"L#{layer.ident}" == symbol and layer.num_layers.known:
+                value = layer.num_layers.value
+                return value if isinstance(value, int) else None
+        return None
 
     def hold(self, waiting: list[int], value: Value) -> Value:
         """Attach held-back reports to the value they wait on; where the value is not

@@ -16,7 +16,9 @@ from birnn_lint.analysis.layers import literal
 from birnn_lint.analysis.values import (
     AxisRead,
     DirectionCount,
+    Instance,
     LayerInfo,
+    LayerRef,
     NewTensor,
     Opaque,
     SizeValue,
@@ -174,6 +176,31 @@ class SizeReader(InterpreterBase):
         size = self.size_of(value.left, tensor)
         return isinstance(size, Size) and size == tensor.layer.layers_size and not size.is_one
 
+    def counted_layer(self, instance: Instance, attr: str) -> tuple[LayerInfo, Size] | None:
+        """The layer of `instance` whose num_layers (or other size) `attr` carries, with
+        that size: the object's own layers first (the settings it fixed)."""
+        file = instance.klass.file
+        owner = file if isinstance(file, type(self.file)) else self.file
+        held = [v.layer for _, v in instance.attributes if isinstance(v, LayerRef)]
+        for layer in held + list(owner.class_layers(instance.klass.node).values()):
+            size = owner.setting_size(layer, "self." + attr)
+            if size is not None:
+                return layer, size
+        return None
+
+    def one_layer_count(self, expr: cst.BaseExpression, tensor: Tensor) -> Size | None:
+        """`h[:decoder.n_layers]` where the decoder has one layer: its count, kept as a
+        count (row 0 of a deeper state is not "the decoder's layers")."""
+        if not isinstance(expr, cst.Attribute):
+            return None
+        owner = self.expr(expr.value)
+        if not isinstance(owner, Instance):
+            return None
+        found = self.counted_layer(owner, expr.attr.value)
+        if found is None or found[0] is tensor.layer or found[1] != found[0].layers_size:
+            return None
+        return Size.of(f"L#{found[0].ident}")
+
     def slice_item(self, part: cst.Slice, tensor: Tensor) -> lay.Slice | None:
         def bound(expr: cst.BaseExpression | None) -> tuple[Size | None, bool, bool]:
             if expr is None:
@@ -185,6 +212,8 @@ class SizeReader(InterpreterBase):
                 literal_size = tensor.layer.literal_size(abs(value), tensor.directions)
                 return literal_size, value < 0, True
             size = self.size_of(expr, tensor)
+            if isinstance(size, Size) and size.is_one:
+                size = self.one_layer_count(expr, tensor) or size
             if isinstance(size, Size):
                 return size, False, True
             return None, False, False

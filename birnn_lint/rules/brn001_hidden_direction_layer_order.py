@@ -70,6 +70,21 @@ class HiddenDirectionLayerOrder(CheckRule):
         tensor, node, count = event.tensor, event.node, event.foreign_count
         receiver = ctx.code(node.value)
         rest = "".join(", " + ctx.code(e.slice) for e in node.slice[1:])
+        if event.foreign_count_value == 1:
+            ctx.report(
+                type(self),
+                node,
+                f"{subject(tensor)}: `{ctx.code(node)}` is row 0 of {state_name(tensor)}, "
+                f"layer 0's forward state{when(tensor)}, not the last layer's (rows are "
+                f"layer-major: row 2*layer + direction); the last layer's forward state is "
+                f"`{receiver}[-2:-1]`",
+                FixSpec(
+                    Applicability.UNSAFE,
+                    "Take the last layer's forward state",
+                    ((node, f"{receiver}[-2:-1{rest}]"),),
+                ),
+            )
+            return
         fix = FixSpec(
             Applicability.UNSAFE,
             f"Take the forward rows of the first `{count}` layers with `[0::2][:{count}]`",
@@ -80,7 +95,7 @@ class HiddenDirectionLayerOrder(CheckRule):
             node,
             f"{subject(tensor)}: `{ctx.code(node)}` takes `{count}` rows of "
             f"{state_name(tensor)} as `{count}` layers' states{when(tensor)}"
-            f"{'' if event.foreign_count_fixed else f' (when `{count}` > 1)'}, but rows are "
+            f"{'' if event.foreign_count_value else f' (when `{count}` > 1)'}, but rows are "
             f"layer-major (row 2*layer + direction): they are layer 0's forward and backward "
             f"states, then layer 1's; each layer's forward state is `{receiver}[0::2]`",
             fix,

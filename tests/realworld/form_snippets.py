@@ -451,6 +451,13 @@ SNIPPETS: list[Snippet] = [
         "every_layer_both", "rnn"),
     one("chunk_correct", F.PLAIN, CHUNK.format(expr="(h_n[0::2], h_n[1::2])", mark=""),
         "every_layer_both", "rnn"),
+    one("module_results_one_layer_bug", F.MODULE_RESULTS,
+        MODULE_RESULTS.replace("Decoder(2)", "Decoder(1)").format(
+            expr="encoder_hidden[: self.decoder.n_layers]  # <- BRN001"),
+        "forward_last_layer_row", "model.encoder.rnn"),
+    one("module_results_one_layer_correct", F.MODULE_RESULTS,
+        MODULE_RESULTS.replace("Decoder(2)", "Decoder(1)").format(expr="encoder_hidden[-2:-1]"),
+        "forward_last_layer_row", "model.encoder.rnn"),
     one("lengths_bug", F.LENGTHS_LAST_STEP,
         LENGTHS.format(expr="output[torch.arange(3), lengths - 1]  # <- BRN005"),
         "summary_packed"),

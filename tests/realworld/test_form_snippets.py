@@ -49,6 +49,7 @@ TRUTHS: dict[str, Callable[[Reference, dict[str, Any]], Tensor]] = {
     "hidden_size": lambda ref, ns: torch.tensor(ref.h_n.size(-1)),
     "output": lambda ref, ns: torch.cat(tuple(ref.outputs), dim=-1),
     "every_layer_both": lambda ref, ns: torch.cat((ref.h_n[:, 0], ref.h_n[:, 1]), dim=-1),
+    "forward_last_layer_row": lambda ref, ns: ref.h_n[-1, 0].unsqueeze(0),
 }
 
 
