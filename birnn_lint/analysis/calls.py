@@ -251,7 +251,7 @@ class Calls(Functions):
         leaves with these arguments (a layer passed in, a size)."""
         owner = self._owner(klass)
         init = owner.method(klass.node, "__init__")
-        if init is None or not node.args:
+        if init is None or not node.args or not owner.depends_on_arguments(klass.node):
             for arg in node.args:
                 self.use(self.expr(arg.value))
             return Instance(klass)

@@ -26,8 +26,10 @@ from birnn_lint.analysis.layers import (
     children,
     code,
     make_layer,
+    walk,
 )
 from birnn_lint.analysis.names import Resolver
+from birnn_lint.analysis.receivers import calls_a_stored_parameter
 from birnn_lint.analysis.reports import Recorder
 from birnn_lint.analysis.values import (
     LayerClass,
@@ -94,6 +96,7 @@ class FileState(ClassFacts, Recorder):
         self.layer_classes = LAYER_CLASSES
         self.layers: list[LayerInfo] = []
         self._all_layers_read = False
+        self._argument_classes: dict[cst.ClassDef, bool] = {}
         self._layer_by_call: dict[cst.Call, LayerInfo | None] = {}
         self._binding_names: dict[cst.Call, str] = {}
         self._scopes: dict[cst.CSTNode, tuple[cst.FunctionDef | None, cst.ClassDef | None]] = {}
@@ -229,8 +232,13 @@ class FileState(ClassFacts, Recorder):
                     return live
             return self.imported_class(node.value)
         if isinstance(node, cst.Attribute):
-            dotted = code(node)
-            if dotted.split(".", 1)[0] in self.names.imports:
+            parts: list[str] = []
+            current: cst.BaseExpression = node
+            while isinstance(current, cst.Attribute):
+                parts.append(current.attr.value)
+                current = current.value
+            if isinstance(current, cst.Name) and current.value in self.names.imports:
+                dotted = ".".join([current.value, *reversed(parts)])
                 return self.imported_class(dotted)  # `models.Encoder`
         return None
 
@@ -265,6 +273,12 @@ class FileState(ClassFacts, Recorder):
         starred = bool(self.names.star_imports) and head not in self.names.top_level_names
         if head not in self.names.imports and not starred:
             return None  # not imported (nor possibly star-imported): a builtin, a global
+        imported = self.names.imports.get(head, ())
+        if imported and all(
+            i.level == 0 and (i.module == "torch" or i.module.startswith("torch."))
+            for i in imported
+        ):
+            return None  # torch's own names (torch's source checked as a project too)
         if self._index is None:
             self._index = ProjectIndex.for_file(self.path, self._buffer)
         index = self._index
@@ -355,6 +369,32 @@ class FileState(ClassFacts, Recorder):
         return env
 
     # ---------------------------------------------------------------- settings
+
+    def depends_on_arguments(self, klass: cst.ClassDef) -> bool:
+        """Whether an object of `klass` may hold what the analysis follows differently
+        with its constructor's arguments: the class (or a base in the file) builds a
+        layer, or calls what its constructor stores (checked once per class)."""
+        if klass not in self._argument_classes:
+            self._argument_classes[klass] = any(
+                self.class_layers(owner)
+                or self._builds_in_init(owner)
+                or calls_a_stored_parameter(owner)
+                for owner in self.bases(klass)
+            )
+        return self._argument_classes[klass]
+
+    def _builds_in_init(self, klass: cst.ClassDef) -> bool:
+        init = next(
+            (
+                s
+                for s in klass.body.body
+                if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"
+            ),
+            None,
+        )
+        return init is not None and any(
+            isinstance(n, cst.Call) and self.qualified(n.func) in LAYER_CLASSES for n in walk(init)
+        )
 
     def all_layers(self) -> list[LayerInfo]:
         """Every layer the file's constructor calls build (read once, on first need: a

@@ -32,6 +32,8 @@ def importers_of(path: Path) -> list[tuple[Path, tuple[str, ...]]]:
     """(importing file, names it imports; empty for `from m import *`) for each file of
     `path`'s project that imports from `path` by `from ... import ...`."""
     path = Path(os.path.abspath(path))
+    if "site-packages" in path.parts or "dist-packages" in path.parts:
+        return []  # an installed package: its users are not in its folder
     index = ProjectIndex.for_file(path)
     if index.root not in _maps:
         _maps[index.root] = _build(index)
