@@ -45,7 +45,11 @@ class Functions(Statements):
         if on_self and instance is None:
             instance = self.this()
         args = [(a, self.expr(a.value)) for a in node.args]
-        if self.context.depth >= MAX_CALL_DEPTH or callee in self.stack:
+        if (
+            self.context.depth >= MAX_CALL_DEPTH
+            or callee in self.stack
+            or not _fits(node, callee, method)
+        ):
             for _, value in args:
                 self.use(value)
             return UNKNOWN
@@ -179,3 +183,18 @@ class Functions(Statements):
             if isinstance(star, cst.Param):
                 self.env.assign(star.name.value, UNKNOWN)
         return escaped
+
+
+def _fits(node: cst.Call, callee: cst.FunctionDef, method: bool) -> bool:
+    """Whether the call can bind to the callee: more positional arguments than it takes
+    (and no `*args`) is a TypeError at run time, so the body never runs with them."""
+    params = callee.params
+    if isinstance(params.star_arg, cst.Param) or any(a.star for a in node.args):
+        return True
+    static = any(
+        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+        for d in callee.decorators
+    )
+    taken = len(params.posonly_params) + len(params.params) - (1 if method and not static else 0)
+    given = sum(1 for a in node.args if a.keyword is None)
+    return given <= taken
