@@ -31,7 +31,10 @@ def imports_project_layers(path: Path, data: bytes) -> bool:
     if b"import" not in data:
         return False
     index = ProjectIndex.for_file(path)
+    own_torch = index.module_name(path).split(".", 1)[0] == "torch"
     for module, level, names in imported_names(data):
+        if (level == 0 and module.split(".", 1)[0] == "torch") or (level and own_torch):
+            continue  # torch's own modules: the analysis reads torch's names as torch's
         target = index.module_path(path, module, level) if module or level else None
         if target is None:
             continue
