@@ -31,6 +31,7 @@ from birnn_lint.analysis.layers import (
 from birnn_lint.analysis.names import Resolver
 from birnn_lint.analysis.receivers import calls_a_stored_parameter
 from birnn_lint.analysis.reports import Recorder
+from birnn_lint.analysis.scopes import dotted_name
 from birnn_lint.analysis.values import (
     LayerClass,
     LayerInfo,
@@ -232,13 +233,8 @@ class FileState(ClassFacts, Recorder):
                     return live
             return self.imported_class(node.value)
         if isinstance(node, cst.Attribute):
-            parts: list[str] = []
-            current: cst.BaseExpression = node
-            while isinstance(current, cst.Attribute):
-                parts.append(current.attr.value)
-                current = current.value
-            if isinstance(current, cst.Name) and current.value in self.names.imports:
-                dotted = ".".join([current.value, *reversed(parts)])
+            dotted = dotted_name(node)
+            if dotted is not None and dotted.split(".", 1)[0] in self.names.imports:
                 return self.imported_class(dotted)  # `models.Encoder`
         return None
 

@@ -340,11 +340,20 @@ def join_names(module: str, name: str) -> str:
     return f"{module}.{name}"
 
 
-def _dotted(node: cst.BaseExpression) -> str:
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """`a.b.c` for a name or an attribute chain (read without generating source), else
+    None."""
     parts: list[str] = []
     while isinstance(node, cst.Attribute):
         parts.append(node.attr.value)
         node = node.value
-    assert isinstance(node, cst.Name)
+    if not isinstance(node, cst.Name):
+        return None
     parts.append(node.value)
     return ".".join(reversed(parts))
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    found = dotted_name(node)
+    assert found is not None
+    return found
