@@ -25,7 +25,11 @@ from birnn_lint.diagnostics import (
     unreadable_finding,
 )
 from birnn_lint.findings import Finding
-from birnn_lint.prefilter import constructs_a_layer, may_contain_findings
+from birnn_lint.prefilter import (
+    constructs_a_layer,
+    may_contain_findings,
+    names_a_layer_in_code,
+)
 
 # An imported name that may be a model of the project (`EncoderRNN`).
 
@@ -43,16 +47,17 @@ def check_source(
     """Findings for one file's text, sorted by position. `codes` limits the check rules
     run (None: all); diagnostics (BRN9xx) are always produced.
 
-    A file that cannot use a recurrent layer (see `may_contain_findings`) is never
-    parsed; the others are parsed with the built-in parser first, and analyzed with
-    libcst only when they construct a layer and are of a size libcst can handle.
+    A file that cannot use a recurrent layer (see `may_contain_findings` and
+    `names_a_layer_in_code`) is never parsed; the others are parsed with the built-in
+    parser first, and analyzed with libcst only when they construct a layer and are of
+    a size libcst can handle.
     `path`: where the file is, when `filename` (the name findings carry) does not say:
     its imports are resolved in the project there."""
     if path is None and filename not in ("-", "<string>", "<stdin>"):
         path = Path(filename)
     data = source.encode("utf-8", "surrogatepass")
     imports_layers: bool | None = None  # found out only when needed
-    if not may_contain_findings(data):
+    if not (may_contain_findings(data) and names_a_layer_in_code(data)):
         imports_layers = _imports_project_layers(path, data)
         if not imports_layers:
             return []
@@ -122,8 +127,14 @@ def _survey(tree: ast.AST) -> tuple[int, int]:
     while stack:
         node, depth = stack.pop()
         nodes += 1
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        if depth > deepest:
+            deepest = depth
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend([(v, depth + 1) for v in value if isinstance(v, ast.AST)])
+            elif isinstance(value, ast.AST):
+                stack.append((value, depth + 1))
     return nodes, deepest
 
 

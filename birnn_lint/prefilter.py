@@ -24,6 +24,83 @@ def may_contain_findings(data: bytes) -> bool:
     return any(word in data for word in LAYER_WORDS)
 
 
+def names_a_layer_in_code(data: bytes) -> bool:
+    """Cheap, exact pre-selection between the byte test and the parse: False only where
+    `constructs_a_layer` is False for any parse of `data`. Its layer names must then
+    appear as whole words outside strings and comments (a relative import of a name that
+    contains one, or `getattr(nn, ...)`, also lets the file through). Most files that
+    pass the byte test name LSTM only in their documentation."""
+    if _RELATIVE_LAYER_IMPORT.search(data) is not None or _GETATTR_NN.search(data):
+        return True
+    position = 0
+    while True:
+        match = _CODE_SCAN.search(data, position)
+        if match is None:
+            return False
+        start = match.start()
+        first = data[start]
+        if first == _HASH:
+            position = data.find(b"\n", start)
+            if position == -1:
+                return False
+            continue
+        if first != _QUOTE and first != _APOSTROPHE:
+            return True  # a layer name in code
+        end = _string_end(data, start)
+        if end == -1:
+            return True  # unterminated: the parser has the last word
+        if _is_formatted(data, start) and LAYER_WORD_BYTES.search(data, start, end):
+            return True  # its replacement fields are code
+        position = end
+
+
+LAYER_WORD_BYTES = re.compile(rb"\b(?:RNNBase|RNN|GRU|LSTM)\b")
+_CODE_SCAN = re.compile(rb"#|'|\"|\b(?:RNNBase|RNN|GRU|LSTM)\b")
+_HASH, _QUOTE, _APOSTROPHE = ord("#"), ord('"'), ord("'")
+# `from .encoders import EncoderRNN`, also in brackets or continued with a backslash.
+_RELATIVE_LAYER_IMPORT = re.compile(
+    rb"from[ \t]+\.[\w. \t]*import[ \t]*(?:\([^)]*|(?:[^\n\\]|\\.)*)(?:RNN|GRU|LSTM)", re.S
+)
+_GETATTR_NN = re.compile(rb"getattr\s*\([^,]*\bnn\b")
+# The rest of a one-line string after its opening quote: a backslash escapes anything,
+# a line break included.
+_SINGLE_REST = {
+    _QUOTE: re.compile(rb'(?:[^"\\\n]|\\.)*"', re.S),
+    _APOSTROPHE: re.compile(rb"(?:[^'\\\n]|\\.)*'", re.S),
+}
+
+
+def _string_end(data: bytes, start: int) -> int:
+    """Where the string literal whose opening quote is at `start` ends (just past its
+    closing quote), or -1 when it is not closed."""
+    quote = data[start : start + 1]
+    if data.startswith(quote * 3, start):
+        position = start + 3
+        while True:
+            close = data.find(quote * 3, position)
+            if close == -1:
+                return -1
+            slashes = 0
+            while data[close - 1 - slashes] == 0x5C:  # backslash
+                slashes += 1
+            if slashes % 2 == 0:
+                return close + 3
+            position = close + 1
+    match = _SINGLE_REST[data[start]].match(data, start + 1)
+    return -1 if match is None else match.end()
+
+
+_PREFIX_LETTERS = frozenset(b"rRbBuUfFtT")
+
+
+def _is_formatted(data: bytes, start: int) -> bool:
+    """Whether the string opening at `start` has an f (or t) prefix."""
+    begin = start
+    while begin > 0 and data[begin - 1] in _PREFIX_LETTERS and start - begin < 3:
+        begin -= 1
+    return any(letter in b"fFtT" for letter in data[begin:start])
+
+
 LAYER_WORD_TEXT = re.compile(r"RNN|GRU|LSTM")
 _LAYER_NAMES = frozenset({"RNN", "GRU", "LSTM", "RNNBase"})
 
@@ -33,7 +110,7 @@ _LAYER_NAMES = frozenset({"RNN", "GRU", "LSTM", "RNNBase"})
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _child_fields(kind: type) -> tuple[str, ...]:
+def child_fields(kind: type) -> tuple[str, ...]:
     fields = _CHILD_FIELDS.get(kind)
     if fields is None:
         fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f != "ctx")  # type: ignore[attr-defined]
@@ -75,7 +152,7 @@ def constructs_a_layer(tree: ast.AST) -> bool:
                 used.extend(n for n in ast.walk(node.annotation) if isinstance(n, ast.expr))
         # The children, as `ast.iter_child_nodes` gives them less the context markers,
         # inline: this walk runs over every file that passes the byte-level pre-filter.
-        for name in _child_fields(kind):
+        for name in child_fields(kind):
             value = getattr(node, name, None)
             if type(value) is list:
                 stack.extend([v for v in value if isinstance(v, ast.AST)])

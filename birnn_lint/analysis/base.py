@@ -90,10 +90,10 @@ class InterpreterBase:
 
     def run_body(self) -> None:
         node = self.scope_node
-        if isinstance(node, cst.FunctionDef):
+        if type(node) is cst.FunctionDef:
             body = node.body
-            self.run_block(body.body if isinstance(body, cst.IndentedBlock) else [body])
-        elif isinstance(node, cst.Module):
+            self.run_block(body.body if type(body) is cst.IndentedBlock else [body])
+        elif type(node) is cst.Module:
             self.run_block(node.body)
 
     def exit_env(self) -> Env:
@@ -136,10 +136,10 @@ class InterpreterBase:
         """The environment key of a name or attribute chain: `x`, `self.rnn` (the
         receiver spelled `self` whatever the method calls it), else None."""
         parts: list[str] = []
-        while isinstance(node, cst.Attribute):
+        while type(node) is cst.Attribute:
             parts.append(node.attr.value)
             node = node.value
-        if not isinstance(node, cst.Name):
+        if type(node) is not cst.Name:
             return None
         root = "self" if parts and node.value == self.receiver else node.value
         return ".".join([root, *reversed(parts)])

@@ -29,9 +29,9 @@ def uses_what_it_receives(state: FileState) -> bool:
     hands a parameter to a layer as its initial state, or a top-level function calls a
     parameter."""
     for node in state.module.body:
-        if isinstance(node, cst.FunctionDef) and calls_a_parameter(node):
+        if type(node) is cst.FunctionDef and calls_a_parameter(node):
             return True
-        if isinstance(node, cst.ClassDef) and calls_a_stored_parameter(node):
+        if type(node) is cst.ClassDef and calls_a_stored_parameter(node):
             return True
     return False
 

@@ -72,8 +72,8 @@ class Calls(Functions):
         callee = self.callee_value(func) if qname is None else None
         if callee is not None:
             return self.call_value(node, callee)
-        if isinstance(func, cst.Attribute):
-            if isinstance(func.value, cst.Call) and self.key(func.value.func) == "super":
+        if type(func) is cst.Attribute:
+            if type(func.value) is cst.Call and self.key(func.value.func) == "super":
                 inherited = self.file.method(self.klass, func.attr.value, skip_own=True)
                 if inherited is not None:
                     return self.call_function(node, inherited, method=True, on_self=True)
@@ -126,7 +126,7 @@ class Calls(Functions):
                     return self.call_function(
                         node, fn, method=True, klass=defining, owner=other, on_self=True
                     )
-            if isinstance(func.value, cst.Name) and func.value.value not in self.env.values:
+            if type(func.value) is cst.Name and func.value.value not in self.env.values:
                 imported = self.file.imported_function(f"{func.value.value}.{method}")
                 if imported is not None:  # `model.train_iters(...)` of `import model`
                     return self.call_function(node, imported[0], method=False, owner=imported[1])
@@ -134,7 +134,7 @@ class Calls(Functions):
                 return self.size_call(node, _object(receiver))
             if qname is None:
                 self.use(receiver)
-        elif isinstance(func, cst.Name) and qname is None:
+        elif type(func) is cst.Name and qname is None:
             bound = func.value in self.env.values
             if func.value in ("len", "isinstance", "type", "id") and not bound:
                 for arg in node.args:  # the length or type of a value, not its values
@@ -150,7 +150,7 @@ class Calls(Functions):
                 if imported is not None:  # `from models import build_model`
                     return self.call_function(node, imported[0], method=False, owner=imported[1])
         elif (
-            isinstance(func, cst.Name)
+            type(func) is cst.Name
             and func.value not in self.env.values
             and not (qname or "").startswith("torch")
         ):
@@ -303,7 +303,7 @@ class Calls(Functions):
 
     def size_call(self, node: cst.Call, receiver: Opaque | None) -> Value:
         func = node.func
-        assert isinstance(func, cst.Attribute)
+        assert type(func) is cst.Attribute
         if func.attr.value == "dim" or len(node.args) > 1 or receiver is None:
             return UNKNOWN
         if not node.args:
@@ -375,9 +375,7 @@ class Calls(Functions):
         input_obj: Opaque | None,
     ) -> None:
         states = hx_value.items if isinstance(hx_value, TupleValue) else (hx_value,)
-        input_name = (
-            inp.value.value if inp is not None and isinstance(inp.value, cst.Name) else None
-        )
+        input_name = inp.value.value if inp is not None and type(inp.value) is cst.Name else None
         for which, state in zip(("h_0", "c_0"), states, strict=False):
             if not isinstance(state, NewTensor):
                 self.use(state)

@@ -122,9 +122,7 @@ class ClassFacts:
             return None
         for owner in self.bases(klass)[1 if skip_own else 0 :]:
             found = [
-                s
-                for s in owner.body.body
-                if isinstance(s, cst.FunctionDef) and s.name.value == name
+                s for s in owner.body.body if type(s) is cst.FunctionDef and s.name.value == name
             ]
             if found:
                 return found[0] if len(found) == 1 else None
@@ -207,10 +205,10 @@ class ClassFacts:
         out: list[tuple[cst.FunctionDef, cst.ClassDef]] = []
         for found in self._classes.values():
             for klass in found:
-                own = {s.name.value for s in klass.body.body if isinstance(s, cst.FunctionDef)}
+                own = {s.name.value for s in klass.body.body if type(s) is cst.FunctionDef}
                 for base in self.bases(klass)[1:]:
                     for stmt in base.body.body:
-                        if isinstance(stmt, cst.FunctionDef) and stmt.name.value not in own:
+                        if type(stmt) is cst.FunctionDef and stmt.name.value not in own:
                             own.add(stmt.name.value)
                             out.append((stmt, klass))
         return out
@@ -246,7 +244,7 @@ class ClassFacts:
         """`name = nn.GRU` in the body of `klass` or of its bases: a class or a module."""
         for owner in self.bases(klass):
             for stmt in owner.body.body:
-                if not isinstance(stmt, cst.SimpleStatementLine):
+                if type(stmt) is not cst.SimpleStatementLine:
                     continue
                 for small in stmt.body:
                     if (
@@ -266,7 +264,7 @@ class ClassFacts:
             (owner, method, value)
             for owner in self.bases(klass)
             for method in owner.body.body
-            if isinstance(method, cst.FunctionDef)
+            if type(method) is cst.FunctionDef
             for value in self._attribute_values(method, key)
         ]
         if len(values) != 1:
@@ -293,7 +291,7 @@ class ClassFacts:
 
     def _find_class_layers(self, klass: cst.ClassDef) -> dict[str, LayerInfo]:
         found: dict[str, LayerInfo] = {}
-        methods = [s for s in klass.body.body if isinstance(s, cst.FunctionDef)]
+        methods = [s for s in klass.body.body if type(s) is cst.FunctionDef]
         for stmt in methods:
             receiver = self.receiver(stmt)
             if receiver is None:
@@ -321,10 +319,10 @@ class ClassFacts:
                 value = node.value
                 if (
                     len(targets) == 1
-                    and isinstance(targets[0], cst.Attribute)
-                    and isinstance(targets[0].value, cst.Name)
+                    and type(targets[0]) is cst.Attribute
+                    and type(targets[0].value) is cst.Name
                     and targets[0].value.value == receiver
-                    and isinstance(value, cst.Call)
+                    and type(value) is cst.Call
                     and self.qualified(value.func) in LAYER_CLASSES
                 ):
                     out.append((f"self.{targets[0].attr.value}", value))

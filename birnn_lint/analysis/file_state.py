@@ -23,11 +23,11 @@ from birnn_lint.analysis.layers import (
     Scope,
     SettingResolver,
     assignments_in,
-    children,
     code,
     make_layer,
     walk,
 )
+from birnn_lint.analysis.module_index import module_index
 from birnn_lint.analysis.names import Resolver
 from birnn_lint.analysis.receivers import calls_a_stored_parameter
 from birnn_lint.analysis.reports import Recorder
@@ -60,8 +60,6 @@ INTERESTING_NAMES = frozenset(
 # Layers are told apart by ident across the files one analysis reads.
 _LAYER_IDENTS = itertools.count(1)
 RNN_BASES = frozenset({"torch.nn.RNNBase", "torch.nn.modules.rnn.RNNBase"})
-# The node types `_index_scopes` records (none has a subclass).
-_INDEXED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Call, cst.Assign, cst.AnnAssign})
 
 
 # A definition of another module of the project, with that module's facts.
@@ -99,10 +97,11 @@ class FileState(ClassFacts, Recorder):
         self._all_layers_read = False
         self._argument_classes: dict[cst.ClassDef, bool] = {}
         self._layer_by_call: dict[cst.Call, LayerInfo | None] = {}
-        self._binding_names: dict[cst.Call, str] = {}
-        self._scopes: dict[cst.CSTNode, tuple[cst.FunctionDef | None, cst.ClassDef | None]] = {}
-        self._classes: dict[str, list[cst.ClassDef]] = {}
-        self._functions: dict[str, list[cst.FunctionDef]] = {}
+        index = module_index(module)  # read only: shared by the analyses of the module
+        self._binding_names = index.binding_names
+        self._scopes = index.scopes
+        self._classes = index.classes
+        self._functions = index.functions
         self._class_layers: dict[cst.ClassDef, dict[str, LayerInfo]] = {}
         self._class_values: dict[tuple[cst.ClassDef, str], object] = {}
         self._instance_attributes: dict[cst.ClassDef, dict[str, Value]] = {}
@@ -120,7 +119,6 @@ class FileState(ClassFacts, Recorder):
         # Call summaries: (call node, callee, abstract arguments) -> (returned value,
         # statuses of held-back findings after the call, size aliases learnt).
         self.summaries: dict[object, Summary] = {}
-        self._index_scopes(module)
         # Layers kept in attributes and module names are known before any body runs:
         # a size such as `self.num_layers` may be read before the layer is used.
         self._module_layers = self.module_layers()
@@ -133,46 +131,18 @@ class FileState(ClassFacts, Recorder):
 
     # ---------------------------------------------------------------- structure
 
-    def _index_scopes(self, module: cst.Module) -> None:
-        """Record each function's class, each constructor call's scope and binding, and
-        the module's own classes and functions by name."""
-        for stmt in module.body:
-            if isinstance(stmt, cst.ClassDef):
-                self._classes.setdefault(stmt.name.value, []).append(stmt)
-            elif isinstance(stmt, cst.FunctionDef):
-                self._functions.setdefault(stmt.name.value, []).append(stmt)
-        stack: list[tuple[cst.CSTNode, cst.FunctionDef | None, cst.ClassDef | None]] = [
-            (module, None, None)
-        ]
-        while stack:
-            current, fn, kl = stack.pop()
-            if type(current) not in _INDEXED:  # most nodes; exact types are fast to test
-                stack.extend((child, fn, kl) for child in children(current))
-                continue
-            if isinstance(current, cst.FunctionDef):
-                self._scopes[current] = (current, kl)
-                fn = current
-            elif isinstance(current, cst.ClassDef):
-                kl, fn = current, None
-            elif isinstance(current, cst.Call):
-                self._scopes[current] = (fn, kl)  # where its arguments' names resolve
-            elif isinstance(current, (cst.Assign, cst.AnnAssign)):
-                value = current.value
-                targets = (
-                    [t.target for t in current.targets]
-                    if isinstance(current, cst.Assign)
-                    else [current.target]
-                )
-                if isinstance(value, cst.Call) and len(targets) == 1:
-                    self._binding_names[value] = code(targets[0])
-            stack.extend((child, fn, kl) for child in children(current))
-
     def qualified(self, node: cst.CSTNode) -> str | None:
         """The torch name `node` refers to (`nn.LSTM` -> "torch.nn.LSTM"), else None.
 
         Only names whose last part is one the analysis models are given (as before the
         resolver was ours): any other call reads as a call of an unknown function."""
-        if not isinstance(node, (cst.Attribute, cst.Name)):
+        if type(node) is cst.Attribute:
+            # An attribute's qualified name ends in the attribute itself: most can be
+            # turned down before resolving.
+            last = node.attr.value
+            if last not in INTERESTING_NAMES and not _LAYER_WORD.search(last):
+                return None
+        elif type(node) is not cst.Name:
             return None
         name = self.names.qualified(node)
         if name is None or not name.startswith("torch."):
@@ -190,14 +160,14 @@ class FileState(ClassFacts, Recorder):
         return name if name in ("torch", "torch.nn") else None
 
     def functions(self) -> list[cst.FunctionDef]:
-        return [n for n in self._scopes if isinstance(n, cst.FunctionDef)]
+        return [n for n in self._scopes if type(n) is cst.FunctionDef]
 
     def class_of(self, scope_node: cst.CSTNode) -> cst.ClassDef | None:
         return self._scopes.get(scope_node, (None, None))[1]
 
     def receiver(self, scope_node: cst.CSTNode) -> str | None:
         """The first parameter of a method (`self`, `this`), if `scope_node` is one."""
-        if not isinstance(scope_node, cst.FunctionDef) or self.class_of(scope_node) is None:
+        if type(scope_node) is not cst.FunctionDef or self.class_of(scope_node) is None:
             return None
         klass = self.class_of(scope_node)
         assert klass is not None
@@ -221,7 +191,7 @@ class FileState(ClassFacts, Recorder):
             if qname in RNN_BASES:
                 return LayerClass(ALL_KINDS)
             return None
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             found = self._classes.get(node.value, [])
             if len(found) == 1:
                 return ModuleClass(found[0], self)
@@ -232,7 +202,7 @@ class FileState(ClassFacts, Recorder):
                 if live is not None:
                     return live
             return self.imported_class(node.value)
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             dotted = dotted_name(node)
             if dotted is not None and dotted.split(".", 1)[0] in self.names.imports:
                 return self.imported_class(dotted)  # `models.Encoder`
@@ -242,7 +212,7 @@ class FileState(ClassFacts, Recorder):
         """A class another module of the project defines, imported under `name` (or
         reached as `module.Name` of an imported module)."""
         found = self.imported_definition(name)
-        if found is None or not isinstance(found[0], cst.ClassDef):
+        if found is None or type(found[0]) is not cst.ClassDef:
             return None
         return ModuleClass(found[0], found[1])
 
@@ -250,7 +220,7 @@ class FileState(ClassFacts, Recorder):
         """A top-level function of another module of the project: `build_model` imported
         by name, or `model.train_iters` of an imported module."""
         found = self.imported_definition(dotted)
-        if found is None or not isinstance(found[0], cst.FunctionDef):
+        if found is None or type(found[0]) is not cst.FunctionDef:
             return None
         return found[0], found[1]
 
@@ -317,13 +287,13 @@ class FileState(ClassFacts, Recorder):
             value = self.static_value(node)
             return value.kinds if isinstance(value, LayerClass) else frozenset()
         parts: list[cst.BaseExpression] = []
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        if type(node) is cst.BinaryOperation and type(node.operator) is cst.BitOr:
             parts = [node.left, node.right]
-        elif isinstance(node, cst.Subscript) and code(node.value).split(".")[-1] in (
+        elif type(node) is cst.Subscript and code(node.value).split(".")[-1] in (
             "Union",
             "Optional",
         ):
-            parts = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+            parts = [e.slice.value for e in node.slice if type(e.slice) is cst.Index]
         kinds: frozenset[LayerKind] = frozenset()
         for part in parts:
             if code(part) == "None":
@@ -384,12 +354,12 @@ class FileState(ClassFacts, Recorder):
             (
                 s
                 for s in klass.body.body
-                if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"
+                if type(s) is cst.FunctionDef and s.name.value == "__init__"
             ),
             None,
         )
         return init is not None and any(
-            isinstance(n, cst.Call) and self.qualified(n.func) in LAYER_CLASSES for n in walk(init)
+            type(n) is cst.Call and self.qualified(n.func) in LAYER_CLASSES for n in walk(init)
         )
 
     def all_layers(self) -> list[LayerInfo]:
@@ -398,7 +368,7 @@ class FileState(ClassFacts, Recorder):
         if not self._all_layers_read:
             self._all_layers_read = True
             for node, (fn, _) in list(self._scopes.items()):
-                if isinstance(node, cst.Call) and self.qualified(node.func) in LAYER_CLASSES:
+                if type(node) is cst.Call and self.qualified(node.func) in LAYER_CLASSES:
                     self.layer_for_call(node, fn or self.module)
         return self.layers
 
@@ -427,14 +397,14 @@ class FileState(ClassFacts, Recorder):
     def module_layers(self) -> dict[str, LayerInfo]:
         found: dict[str, LayerInfo] = {}
         for stmt in self.module.body:
-            if not isinstance(stmt, cst.SimpleStatementLine):
+            if type(stmt) is not cst.SimpleStatementLine:
                 continue
             for small in stmt.body:
                 if (
-                    isinstance(small, cst.Assign)
+                    type(small) is cst.Assign
                     and len(small.targets) == 1
-                    and isinstance(small.targets[0].target, cst.Name)
-                    and isinstance(small.value, cst.Call)
+                    and type(small.targets[0].target) is cst.Name
+                    and type(small.value) is cst.Call
                     and self.qualified(small.value.func) in LAYER_CLASSES
                 ):
                     name = small.targets[0].target.value

@@ -99,7 +99,7 @@ class Functions(Statements):
         file = owner or self.file  # another file's facts for a class imported from there
         caller = (
             self.scope_node.name.value
-            if isinstance(self.scope_node, cst.FunctionDef)
+            if type(self.scope_node) is cst.FunctionDef
             else self.file.top_level_name
         )
         context = self.context.enter(node, caller, callee.name.value)
@@ -180,7 +180,7 @@ class Functions(Statements):
             else:
                 self.env.assign(name, UNKNOWN)
         for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
+            if type(star) is cst.Param:
                 self.env.assign(star.name.value, UNKNOWN)
         return escaped
 
@@ -189,10 +189,10 @@ def _fits(node: cst.Call, callee: cst.FunctionDef, method: bool) -> bool:
     """Whether the call can bind to the callee: more positional arguments than it takes
     (and no `*args`) is a TypeError at run time, so the body never runs with them."""
     params = callee.params
-    if isinstance(params.star_arg, cst.Param) or any(a.star for a in node.args):
+    if type(params.star_arg) is cst.Param or any(a.star for a in node.args):
         return True
     static = any(
-        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+        type(d.decorator) is cst.Name and d.decorator.value == "staticmethod"
         for d in callee.decorators
     )
     taken = len(params.posonly_params) + len(params.params) - (1 if method and not static else 0)

@@ -71,7 +71,7 @@ def _named_kinds(node: cst.BaseExpression) -> frozenset[LayerKind] | None:
     )
     kinds: set[LayerKind] = set()
     for part in parts:
-        if not isinstance(part, cst.SimpleString):
+        if type(part) is not cst.SimpleString:
             return None
         value = part.evaluated_value
         kind = _KIND_WORDS.get(value.lower()) if isinstance(value, str) else None
@@ -93,13 +93,13 @@ def _comparison_sense(op: cst.BaseCompOp, value: object) -> bool | None:
         return True if two else False if one else None
     if isinstance(op, (cst.NotEqual, cst.IsNot)):
         return False if two else True if one else None
-    if isinstance(op, cst.GreaterThan) and value == 1:
+    if type(op) is cst.GreaterThan and value == 1:
         return True
-    if isinstance(op, cst.GreaterThanEqual) and value == 2:
+    if type(op) is cst.GreaterThanEqual and value == 2:
         return True
-    if isinstance(op, cst.LessThan) and value == 2:
+    if type(op) is cst.LessThan and value == 2:
         return False
-    if isinstance(op, cst.LessThanEqual) and value == 1:
+    if type(op) is cst.LessThanEqual and value == 1:
         return False
     return None
 
@@ -107,12 +107,12 @@ def _comparison_sense(op: cst.BaseCompOp, value: object) -> bool | None:
 class Guards(TensorOps):
     def guard(self, test: cst.BaseExpression) -> Guard | None:
         positive = True
-        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        while type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
             positive = not positive
             test = test.expression
         if (
-            isinstance(test, cst.Call)
-            and isinstance(test.func, cst.Name)
+            type(test) is cst.Call
+            and type(test.func) is cst.Name
             and test.func.value == "isinstance"
             and len(test.args) == 2
             and code(test.args[1].value) in ("tuple", "(tuple, list)", "(list, tuple)")
@@ -120,8 +120,8 @@ class Guards(TensorOps):
             key = self.key(test.args[0].value)
             return TupleGuard(key, positive) if key is not None else None
         if (
-            isinstance(test, cst.Call)
-            and isinstance(test.func, cst.Name)
+            type(test) is cst.Call
+            and type(test.func) is cst.Name
             and test.func.value == "isinstance"
             and len(test.args) == 2
         ):
@@ -130,7 +130,7 @@ class Guards(TensorOps):
             if isinstance(checked, LayerClass) and isinstance(subject, LayerRef):
                 return KindGuard(checked.kinds, positive)
             return None
-        if isinstance(test, cst.Comparison):
+        if type(test) is cst.Comparison:
             if len(test.comparisons) != 1:
                 return None
             comp = test.comparisons[0]
@@ -155,7 +155,7 @@ class Guards(TensorOps):
         value = self.quiet(subject)
         if counts and isinstance(value, DirectionCount):
             return value.layers
-        if isinstance(subject, cst.Attribute) and subject.attr.value == "bidirectional":
+        if type(subject) is cst.Attribute and subject.attr.value == "bidirectional":
             owner = self.quiet(subject.value)
             if isinstance(owner, LayerRef):
                 return (owner.layer,)
@@ -237,7 +237,7 @@ class Guards(TensorOps):
 
     def direction_count(self, node: cst.BaseExpression) -> DirectionCount | None:
         """`2 if bidirectional else 1`, `int(bidirectional) + 1`, `bidirectional + 1`."""
-        if isinstance(node, cst.IfExp):
+        if type(node) is cst.IfExp:
             guard = self.guard(node.test)
             if not isinstance(guard, DirectionGuard):
                 return None
@@ -247,13 +247,13 @@ class Guards(TensorOps):
             if (a, b) == ((True, 1), (True, 2)) and not guard.positive:
                 return DirectionCount(guard.layers)
             return None
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        if type(node) is cst.BinaryOperation and type(node.operator) is cst.Add:
             for one, flag in ((node.left, node.right), (node.right, node.left)):
                 if literal(one) != (True, 1):
                     continue
                 if (
-                    isinstance(flag, cst.Call)
-                    and isinstance(flag.func, cst.Name)
+                    type(flag) is cst.Call
+                    and type(flag.func) is cst.Name
                     and flag.func.value == "int"
                     and len(flag.args) == 1
                 ):

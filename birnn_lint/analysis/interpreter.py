@@ -18,7 +18,7 @@ from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.calls import Calls
 from birnn_lint.analysis.env import Status, merge_values
 from birnn_lint.analysis.layer_sets import any_entry, merged_layer
-from birnn_lint.analysis.layers import code
+from birnn_lint.analysis.layers import children, code
 from birnn_lint.analysis.values import (
     UNKNOWN,
     ConstValue,
@@ -44,71 +44,74 @@ class Interpreter(Calls):
     # ------------------------------------------------------------------ expressions
 
     def expr(self, node: cst.BaseExpression) -> Value:
-        if isinstance(node, cst.Name) and node.value in _CONSTANTS:
-            return ConstValue(_CONSTANTS[node.value])
-        if isinstance(node, cst.SimpleString):
-            text = node.evaluated_value
-            return ConstValue(text) if isinstance(text, str) else UNKNOWN
-        if isinstance(node, (cst.Name, cst.Attribute)):
+        # Exact types, most frequent first: isinstance on libcst's classes (ABCs) is slow
+        # and this runs for every expression interpreted.
+        if type(node) is cst.Name or type(node) is cst.Attribute:
+            if type(node) is cst.Name and node.value in _CONSTANTS:
+                return ConstValue(_CONSTANTS[node.value])
             key = self.key(node)
             if key is not None and key in self.env.values:
                 return self.env.values[key]
             static = self.file.static_value(node)
             if static is not None:
                 return static
-            if isinstance(node, cst.Name):
-                return UNKNOWN
-            return self.attribute(node, key)
-        if isinstance(node, cst.Dict):
-            return self.dict_literal(node)
-        if isinstance(node, cst.Call):
+            if type(node) is cst.Attribute:
+                return self.attribute(node, key)
+            return UNKNOWN
+        if type(node) is cst.Call:
             return self.call(node)
-        if isinstance(node, cst.Subscript):
+        if type(node) is cst.Subscript:
             return self.subscript(node)
-        if isinstance(node, (cst.Tuple, cst.List)):
-            items: list[Value] = []
-            for element in node.elements:
-                if isinstance(element, cst.StarredElement):
-                    self.use(self.expr(element.value))
-                    for item in items:
-                        self.use(item)
-                    return UNKNOWN
-                items.append(self.expr(element.value))
-            return TupleValue(tuple(items))
-        if isinstance(node, cst.BinaryOperation):
-            return self.binary(node)
-        if isinstance(node, cst.Integer):
+        if type(node) is cst.Integer:
             return SizeValue(Size(int(node.value, 0)), node)
-        if isinstance(node, cst.NamedExpr):
+        if type(node) is cst.SimpleString:
+            text = node.evaluated_value
+            return ConstValue(text) if isinstance(text, str) else UNKNOWN
+        if type(node) is cst.BinaryOperation:
+            return self.binary(node)
+        if type(node) is cst.Tuple or type(node) is cst.List:
+            return self.sequence(node)
+        if type(node) is cst.Dict:
+            return self.dict_literal(node)
+        if type(node) is cst.NamedExpr:
             value = self.expr(node.value)
             self.bind(node.target, value)
             return value
-        if isinstance(node, cst.IfExp):
+        if type(node) is cst.IfExp:
             return self.if_expression(node)
         if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
             return self.comprehension(node)
-        if isinstance(node, cst.Lambda):
+        if type(node) is cst.Lambda:
             return UNKNOWN
-        for child in node.children:
+        for child in children(node):
             if isinstance(child, cst.BaseExpression):
                 self.use(self.expr(child))
             elif isinstance(child, (cst.Arg, cst.Element, cst.DictElement)):
-                for sub in child.children:
+                for sub in children(child):
                     if isinstance(sub, cst.BaseExpression):
                         self.use(self.expr(sub))
         return UNKNOWN
 
+    def sequence(self, node: cst.Tuple | cst.List) -> Value:
+        items: list[Value] = []
+        for element in node.elements:
+            if type(element) is cst.StarredElement:
+                self.use(self.expr(element.value))
+                for item in items:
+                    self.use(item)
+                return UNKNOWN
+            items.append(self.expr(element.value))
+        return TupleValue(tuple(items))
+
     def dict_literal(self, node: cst.Dict) -> Value:
         items: list[tuple[object, Value]] = []
         for element in node.elements:
-            if not isinstance(element, cst.DictElement):
+            if type(element) is not cst.DictElement:
                 self.use(self.expr(element.value))
                 return UNKNOWN
             key = element.key
             value = self.expr(element.value)
-            items.append(
-                (key.evaluated_value if isinstance(key, cst.SimpleString) else None, value)
-            )
+            items.append((key.evaluated_value if type(key) is cst.SimpleString else None, value))
         return DictValue(tuple(items))
 
     def comprehension(
@@ -218,20 +221,20 @@ class Interpreter(Calls):
         if isinstance(left, SizeValue) and isinstance(right, SizeValue):
             a, b = left.size, right.size
             op = node.operator
-            if isinstance(op, cst.Multiply):
+            if type(op) is cst.Multiply:
                 return SizeValue(a * b)
             if a.known is not None and b.known is not None:
-                if isinstance(op, cst.Add):
+                if type(op) is cst.Add:
                     return SizeValue(Size(a.known + b.known))
-                if isinstance(op, cst.Subtract) and a.known - b.known > 0:
+                if type(op) is cst.Subtract and a.known - b.known > 0:
                     return SizeValue(Size(a.known - b.known))
-                if isinstance(op, cst.FloorDivide) and b.known and a.known % b.known == 0:
+                if type(op) is cst.FloorDivide and b.known and a.known % b.known == 0:
                     return SizeValue(Size(a.known // b.known))
-            if isinstance(op, cst.FloorDivide) and b.divides(a) and b.coef:
+            if type(op) is cst.FloorDivide and b.divides(a) and b.coef:
                 return SizeValue(a / b)
             return UNKNOWN
         if (
-            isinstance(node.operator, cst.Add)
+            type(node.operator) is cst.Add
             and isinstance(left, Tensor)
             and isinstance(right, Tensor)
         ):
@@ -277,16 +280,16 @@ class Interpreter(Calls):
             return LayerRef(merged_layer(list(base.layers)))
         if isinstance(base, DictValue) and len(node.slice) == 1:
             part = node.slice[0].slice
-            if isinstance(part, cst.Index) and isinstance(part.value, cst.SimpleString):
+            if type(part) is cst.Index and type(part.value) is cst.SimpleString:
                 wanted = part.value.evaluated_value
                 for key, value in base.items:
                     if key == wanted:
                         return value
-            elif isinstance(part, cst.Index):
+            elif type(part) is cst.Index:
                 self.use(self.expr(part.value))
             return any_entry(base)
         for element in node.slice:
-            if isinstance(element.slice, cst.Index):
+            if type(element.slice) is cst.Index:
                 self.use(self.expr(element.slice.value))
         self.use(base)
         return UNKNOWN
@@ -299,10 +302,10 @@ class Interpreter(Calls):
         result = lay.index(base.layout, items)
         if isinstance(result, Problem):
             first = node.slice[0].slice
-            from_start = isinstance(first, cst.Slice) and first.lower is None
+            from_start = type(first) is cst.Slice and first.lower is None
             foreign = None
             count: int | None = None
-            if result.detail == lay.FOREIGN_COUNT and isinstance(first, cst.Slice):
+            if result.detail == lay.FOREIGN_COUNT and type(first) is cst.Slice:
                 foreign = code(first.upper) if first.upper is not None else None
                 count = self.fixed_count(items[0])
             event = ev.SliceOrderEvent(node, base, from_start, foreign, count)

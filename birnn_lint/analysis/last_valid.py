@@ -82,18 +82,18 @@ def _is_last_valid_index(interp: SizeReader, node: cst.BaseExpression, tensor: T
     names = 0
     while True:
         if _index_method(node):
-            assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+            assert type(node) is cst.Call and type(node.func) is cst.Attribute
             if node.func.attr.value in _FEATURE_SPREAD:
                 spread = spread or _spreads_over_features(interp, node.args, tensor)
             node = node.func.value
         elif (
-            isinstance(node, cst.BinaryOperation)
-            and isinstance(node.operator, cst.Subtract)
+            type(node) is cst.BinaryOperation
+            and type(node.operator) is cst.Subtract
             and literal(node.right) == (True, 1)
         ):
             minus_one = True
             node = node.left
-        elif isinstance(node, cst.Name) and names < _MAX_NAMES:
+        elif type(node) is cst.Name and names < _MAX_NAMES:
             # `idx = (lengths - 1).view(-1, 1).expand(B, F)` then `idx = idx.unsqueeze(1)`:
             # one assignment from elsewhere, the others only reshaping the name itself.
             values = assignments_in(interp.scope_node, node.value)
@@ -112,8 +112,8 @@ def _is_last_valid_index(interp: SizeReader, node: cst.BaseExpression, tensor: T
 
 def _index_method(node: cst.BaseExpression) -> bool:
     return (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
+        type(node) is cst.Call
+        and type(node.func) is cst.Attribute
         and node.func.attr.value in _INDEX_METHODS
     )
 
@@ -121,14 +121,14 @@ def _index_method(node: cst.BaseExpression) -> bool:
 def _root(node: cst.BaseExpression) -> str | None:
     """The name a chain of index methods starts from (`idx` of `idx.unsqueeze(1)`)."""
     while _index_method(node):
-        assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+        assert type(node) is cst.Call and type(node.func) is cst.Attribute
         node = node.func.value
-    return node.value if isinstance(node, cst.Name) else None
+    return node.value if type(node) is cst.Name else None
 
 
 def _spreads_in_chain(interp: SizeReader, node: cst.BaseExpression, tensor: Tensor) -> bool:
     while _index_method(node):
-        assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+        assert type(node) is cst.Call and type(node.func) is cst.Attribute
         if node.func.attr.value in _FEATURE_SPREAD and _spreads_over_features(
             interp, node.args, tensor
         ):

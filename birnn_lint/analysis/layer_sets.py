@@ -82,7 +82,7 @@ def external_layer(
     """A layer the code receives (a parameter annotated `nn.LSTM`): every setting
     configurable, and nothing yet says it may be bidirectional."""
     unknown = Setting(None, name, True, frozenset(), mentioned=False)
-    call = node if isinstance(node, cst.Call) else cst.Call(cst.Name(name))
+    call = node if type(node) is cst.Call else cst.Call(cst.Name(name))
     return LayerInfo(
         ident=ident,
         kinds=kinds,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 
@@ -26,19 +27,47 @@ _DEFAULTS = {"num_layers": 1, "batch_first": False, "bidirectional": False, "pro
 
 
 def code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
+    """The node's source text. Names and attribute chains with no brackets or spaces, by
+    far the most asked for (assignment keys), are read from their parts: generating
+    source through libcst costs far more."""
+    parts: list[str] = []
+    part = node
+    while type(part) is cst.Attribute and _bare(part) and _bare_dot(part):
+        parts.append(part.attr.value)
+        part = part.value
+    if type(part) is cst.Name and _bare(part):
+        parts.append(part.value)
+        return ".".join(reversed(parts))
+    return _EMPTY_MODULE.code_for_node(node)
+
+
+_EMPTY_MODULE = cst.Module([])
+
+
+def _bare(node: cst.Name | cst.Attribute) -> bool:
+    return not node.lpar and not node.rpar
+
+
+def _bare_dot(node: cst.Attribute) -> bool:
+    dot = node.dot
+    return (
+        type(dot.whitespace_before) is cst.SimpleWhitespace
+        and not dot.whitespace_before.value
+        and type(dot.whitespace_after) is cst.SimpleWhitespace
+        and not dot.whitespace_after.value
+    )
 
 
 def literal(node: cst.BaseExpression) -> tuple[bool, object]:
     """(True, value) for int / bool / None literals (and -int)."""
-    if isinstance(node, cst.Integer):
+    if type(node) is cst.Integer:
         return True, int(node.value, 0)
-    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+    if type(node) is cst.Name and node.value in ("True", "False", "None"):
         return True, {"True": True, "False": False, "None": None}[node.value]
     if (
-        isinstance(node, cst.UnaryOperation)
-        and isinstance(node.operator, cst.Minus)
-        and isinstance(node.expression, cst.Integer)
+        type(node) is cst.UnaryOperation
+        and type(node.operator) is cst.Minus
+        and type(node.expression) is cst.Integer
     ):
         return True, -int(node.expression.value, 0)
     return False, None
@@ -54,11 +83,31 @@ class Scope:
     klass: cst.ClassDef | None = None
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_SKIP = (cst.BaseParenthesizableWhitespace, cst.Comma, cst.Dot, cst.AssignEqual, cst.Colon)
+# Nodes that hold no code: whitespace, comments, brackets and punctuation.
+_SKIP = (
+    cst.BaseParenthesizableWhitespace,
+    cst.Comma,
+    cst.Dot,
+    cst.AssignEqual,
+    cst.Colon,
+    cst.Semicolon,
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.LeftCurlyBrace,
+    cst.RightCurlyBrace,
+    cst.EmptyLine,
+    cst.TrailingWhitespace,
+    cst.Newline,
+    cst.Comment,
+)
 # Per type: whether its values are children worth walking (isinstance on libcst's
 # classes, which are ABCs, costs far more than a dictionary look-up).
 _WALKED: dict[type, bool] = {}
+# Per node type, the fields whose declared type admits a child worth walking: most
+# fields of a node are whitespace and brackets, and reading them is most of a walk.
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _walked(kind: type) -> bool:
@@ -68,15 +117,35 @@ def _walked(kind: type) -> bool:
     return known
 
 
-def children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """A node's children, read from its fields: libcst's own `children` runs a visitor
-    and is many times slower. Whitespace and punctuation are left out."""
-    kind = type(node)
+# Field types that never hold a node.
+_LEAVES = (cst.CSTNode, cst.MaybeSentinel, str, bool, int, type(None))
+
+
+def _admits_child(declared: object) -> bool:
+    """Whether a field declared `declared` (a class, or `Sequence[...]`, `Optional`,
+    `Union`...) may hold a node worth walking; anything unreadable may."""
+    if isinstance(declared, type):
+        return _walked(declared) or not issubclass(declared, _LEAVES)
+    arguments = typing.get_args(declared)
+    if typing.get_origin(declared) is typing.Literal:
+        return False
+    if not arguments:
+        return True
+    return any(_admits_child(argument) for argument in arguments)
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
     names = _FIELDS.get(kind)
     if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in fields(kind))
+        names = _FIELDS[kind] = tuple(f.name for f in fields(kind) if _admits_child(f.type))
+    return names
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """A node's children, read from its fields: libcst's own `children` runs a visitor
+    and is many times slower. Whitespace, comments and punctuation are left out."""
     out: list[cst.CSTNode] = []
-    for name in names:
+    for name in _child_fields(type(node)):
         value = getattr(node, name)
         value_kind = type(value)
         if value_kind is list or value_kind is tuple:
@@ -126,7 +195,7 @@ def _index_assignments(node: cst.CSTNode) -> dict[str, list[cst.BaseExpression]]
 
     unknowable = cst.Name("__unknowable__")
     for sub in walk(node):
-        if isinstance(sub, cst.Assign):
+        if type(sub) is cst.Assign:
             for t in sub.targets:
                 if isinstance(t.target, (cst.Tuple, cst.List)):
                     for n in walk(t.target):
@@ -134,15 +203,15 @@ def _index_assignments(node: cst.CSTNode) -> dict[str, list[cst.BaseExpression]]
                             add(n, unknowable)
                 else:
                     add(t.target, sub.value)
-        elif isinstance(sub, cst.AnnAssign) and sub.value is not None:
+        elif type(sub) is cst.AnnAssign and sub.value is not None:
             add(sub.target, sub.value)
-        elif isinstance(sub, cst.AugAssign):
+        elif type(sub) is cst.AugAssign:
             add(sub.target, unknowable)
         elif isinstance(sub, (cst.For, cst.NamedExpr)):
             for n in walk(sub.target):
                 if isinstance(n, (cst.Name, cst.Attribute)):
                     add(n, unknowable)
-        elif isinstance(sub, cst.With):
+        elif type(sub) is cst.With:
             for item in sub.items:
                 if item.asname is not None:
                     for n in walk(item.asname.name):
@@ -186,11 +255,11 @@ class SettingResolver:
             return Setting(value, text, False, carriers)
         if self.depth > 4:
             return Setting(None, text, True, carriers)
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             return self._name(node.value, text, carriers)
         if (
-            isinstance(node, cst.Attribute)
-            and isinstance(node.value, cst.Name)
+            type(node) is cst.Attribute
+            and type(node.value) is cst.Name
             and node.value.value == first_param(self.scope.function)
             and self.scope.klass is not None
         ):
@@ -202,14 +271,14 @@ class SettingResolver:
         `self.config.birnn` carries the same setting."""
         fn = self.scope.function
         root: cst.BaseExpression = node
-        while isinstance(root, cst.Attribute):
+        while type(root) is cst.Attribute:
             root = root.value
-        if fn is None or not isinstance(root, cst.Name) or root is node:
+        if fn is None or type(root) is not cst.Name or root is node:
             return frozenset()
         rest = code(node)[len(root.value) :]
         out: set[str] = set()
         for sub in walk(fn.body):
-            if isinstance(sub, cst.Assign) and code(sub.value) == root.value:
+            if type(sub) is cst.Assign and code(sub.value) == root.value:
                 out.update(code(t.target) + rest for t in sub.targets)
         return frozenset(out)
 
@@ -220,7 +289,7 @@ class SettingResolver:
         than once reads as configurable; None when the dict cannot be read."""
         literal_node = node
         body: cst.CSTNode = self.scope.function.body if self.scope.function else self.scope.module
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             values = assignments_in(body, node.value)
             if len(values) != 1:
                 return None
@@ -228,7 +297,7 @@ class SettingResolver:
         found = _dict_literal(literal_node)
         if found is None:
             return None
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             for key, value in _dict_updates(body, node.value):
                 found[key] = cst.Name("__set_twice__") if key in found else value
         return found
@@ -241,7 +310,7 @@ class SettingResolver:
         if fn is not None:
             # `self.x = name` in the same function: `self.x` carries the same setting.
             for sub in walk(fn.body):
-                if isinstance(sub, cst.Assign) and code(sub.value) == name:
+                if type(sub) is cst.Assign and code(sub.value) == name:
                     for t in sub.targets:
                         carriers = carriers | {code(t.target)}
             params = _params(fn)
@@ -271,8 +340,8 @@ class SettingResolver:
         assert klass is not None
         found: list[tuple[cst.FunctionDef, cst.BaseExpression]] = []
         for stmt in klass.body.body:
-            receiver = first_param(stmt) if isinstance(stmt, cst.FunctionDef) else None
-            if isinstance(stmt, cst.FunctionDef) and receiver is not None:
+            receiver = first_param(stmt) if type(stmt) is cst.FunctionDef else None
+            if type(stmt) is cst.FunctionDef and receiver is not None:
                 for value in assignments_in(stmt.body, f"{receiver}.{attr}"):
                     found.append((stmt, value))
         if len(found) == 1:
@@ -347,10 +416,10 @@ def make_layer(
 
 def _dict_literal(node: cst.BaseExpression) -> dict[str, cst.BaseExpression] | None:
     """`{"k": v, ...}` or `dict(k=v, ...)` with literal keys."""
-    if isinstance(node, cst.Dict):
+    if type(node) is cst.Dict:
         out: dict[str, cst.BaseExpression] = {}
         for element in node.elements:
-            if not isinstance(element, cst.DictElement) or not isinstance(
+            if type(element) is not cst.DictElement or not isinstance(
                 element.key, cst.SimpleString
             ):
                 return None
@@ -359,7 +428,7 @@ def _dict_literal(node: cst.BaseExpression) -> dict[str, cst.BaseExpression] | N
                 return None
             out[key] = element.value
         return out
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+    if type(node) is cst.Call and type(node.func) is cst.Name and node.func.value == "dict":
         if any(a.keyword is None for a in node.args):
             return None
         return {a.keyword.value: a.value for a in node.args if a.keyword is not None}
@@ -370,21 +439,21 @@ def _dict_updates(body: cst.CSTNode, name: str) -> list[tuple[str, cst.BaseExpre
     """`name["k"] = v` and `name.update(k=v)` / `name.update({"k": v})` in `body`."""
     out: list[tuple[str, cst.BaseExpression]] = []
     for node in walk(body):
-        if isinstance(node, cst.Assign) and len(node.targets) == 1:
+        if type(node) is cst.Assign and len(node.targets) == 1:
             target = node.targets[0].target
             if (
-                isinstance(target, cst.Subscript)
+                type(target) is cst.Subscript
                 and code(target.value) == name
                 and len(target.slice) == 1
-                and isinstance(target.slice[0].slice, cst.Index)
-                and isinstance(target.slice[0].slice.value, cst.SimpleString)
+                and type(target.slice[0].slice) is cst.Index
+                and type(target.slice[0].slice.value) is cst.SimpleString
             ):
                 key = target.slice[0].slice.value.evaluated_value
                 if isinstance(key, str):
                     out.append((key, node.value))
         elif (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
+            type(node) is cst.Call
+            and type(node.func) is cst.Attribute
             and node.func.attr.value == "update"
             and code(node.func.value) == name
         ):

@@ -21,6 +21,7 @@ from typing import Protocol
 
 import libcst as cst
 
+from birnn_lint.analysis.per_module import PerModule
 from birnn_lint.analysis.scopes import (
     BindingKind,
     ImportedName,
@@ -121,12 +122,16 @@ class StarReader(Protocol):
         project, one that cannot be read)."""
 
 
+# A module's scopes are the same whichever analysis reads it.
+_module_scopes = PerModule(ModuleScopes)
+
+
 class Resolver:
     """Name resolution for one module: build once (one walk), then ask per node.
     `stars` reads star imports of modules other than torch's (None: they are unknown)."""
 
     def __init__(self, module: cst.Module, stars: StarReader | None = None) -> None:
-        found = ModuleScopes(module)
+        found = _module_scopes(module)
         self.stars = stars
         self._uses_torch: bool | None = None
         self.module_scope = found.module_scope
@@ -145,12 +150,12 @@ class Resolver:
 
     def resolve(self, node: cst.CSTNode) -> Resolution:
         suffix = ""
-        while isinstance(node, cst.Attribute):
+        while type(node) is cst.Attribute:
             suffix = "." + node.attr.value + suffix
             node = node.value
-        if isinstance(node, cst.IfExp):  # only as an alias's value
+        if type(node) is cst.IfExp:  # only as an alias's value
             return (self.resolve(node.body) | self.resolve(node.orelse)).suffixed(suffix)
-        if not isinstance(node, cst.Name):
+        if type(node) is not cst.Name:
             return _OPAQUE
         scope = self._scope_of.get(node)
         if scope is None:  # a node built after parsing, not part of the module
@@ -206,7 +211,7 @@ class Resolver:
                 return None
             for element in value.elements:
                 text = element.value
-                if not isinstance(text, cst.SimpleString):
+                if type(text) is not cst.SimpleString:
                     return None
                 names.add(text.evaluated_value)  # type: ignore[arg-type]
         return frozenset(names)

@@ -18,29 +18,29 @@ def _parameters(function: cst.FunctionDef) -> set[str]:
 
 def _calls(node: cst.CSTNode) -> Iterator[cst.Call]:
     for inner in walk(node):
-        if isinstance(inner, cst.Call):
+        if type(inner) is cst.Call:
             yield inner
 
 
 def calls_a_parameter(function: cst.FunctionDef) -> bool:
     names = _parameters(function)
-    return any(isinstance(c.func, cst.Name) and c.func.value in names for c in _calls(function))
+    return any(type(c.func) is cst.Name and c.func.value in names for c in _calls(function))
 
 
 def calls_a_stored_parameter(klass: cst.ClassDef) -> bool:
-    methods = [s for s in klass.body.body if isinstance(s, cst.FunctionDef)]
+    methods = [s for s in klass.body.body if type(s) is cst.FunctionDef]
     init = next((m for m in methods if m.name.value == "__init__"), None)
     if init is None:
         return False
     received = _parameters(init)
     stored: set[str] = set()
     for node in walk(init):
-        if isinstance(node, cst.Assign) and isinstance(node.value, cst.Name):
+        if type(node) is cst.Assign and type(node.value) is cst.Name:
             if node.value.value not in received:
                 continue
             for target in node.targets:
                 owner = target.target
-                if isinstance(owner, cst.Attribute) and isinstance(owner.value, cst.Name):
+                if type(owner) is cst.Attribute and type(owner.value) is cst.Name:
                     stored.add(owner.attr.value)
     for method in methods:
         if _passes_a_state(method):
@@ -50,11 +50,11 @@ def calls_a_stored_parameter(klass: cst.ClassDef) -> bool:
     for method in methods:
         for call in _calls(method):
             func = call.func
-            if isinstance(func, cst.Attribute) and func.attr.value in stored:
+            if type(func) is cst.Attribute and func.attr.value in stored:
                 return True  # `self.encoder(x)`
             if (
-                isinstance(func, cst.Attribute)
-                and isinstance(func.value, cst.Attribute)
+                type(func) is cst.Attribute
+                and type(func.value) is cst.Attribute
                 and func.value.attr.value in stored
             ):
                 return True  # `self.encoder.forward(x)`
@@ -66,8 +66,8 @@ def _passes_a_state(method: cst.FunctionDef) -> bool:
     callers (often built by another method, `init_hidden`, and handed back)."""
     names = _parameters(method)
     for call in _calls(method):
-        if isinstance(call.func, cst.Attribute) and len(call.args) >= 2:
+        if type(call.func) is cst.Attribute and len(call.args) >= 2:
             second = call.args[1].value
-            if isinstance(second, cst.Name) and second.value in names:
+            if type(second) is cst.Name and second.value in names:
                 return True
     return False

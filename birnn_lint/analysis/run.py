@@ -93,7 +93,7 @@ def analyze(
                 syntax_error_finding(filename, "cannot analyze: the code is nested too deeply")
             )
         except Exception as error:  # noqa: BLE001 - one body's crash must not stop the run
-            where = scope_node.name.value if isinstance(scope_node, cst.FunctionDef) else "<module>"
+            where = scope_node.name.value if type(scope_node) is cst.FunctionDef else "<module>"
             errors.append(internal_error_finding(filename, f"the analysis of {where}", error))
     for method, instance in _instance_methods(state):
         try:
@@ -229,7 +229,7 @@ def _instance_methods(state: FileState) -> list[tuple[cst.FunctionDef, Instance]
             continue
         seen.add(value)
         for stmt in value.klass.node.body.body:
-            if isinstance(stmt, cst.FunctionDef) and stmt.name.value != "__init__":
+            if type(stmt) is cst.FunctionDef and stmt.name.value != "__init__":
                 out.append((stmt, value))
     return out
 
@@ -246,22 +246,22 @@ def _analyze_root(
     """Interpret a body on its own (parameters unknown; a method on `instance` when
     given); settle what it holds back, except what leaves through its return value: the
     callers in the file decide that."""
-    env = state.method_env(scope_node) if isinstance(scope_node, cst.FunctionDef) else Env()
+    env = state.method_env(scope_node) if type(scope_node) is cst.FunctionDef else Env()
     if instance is not None:
         for name, held in instance.attributes:
             env.values["self." + name] = held
     interp = Interpreter(state, scope_node, env, klass=klass)
     interp.instance = instance
-    if isinstance(scope_node, cst.Module):
+    if type(scope_node) is cst.Module:
         state.top_level = lambda: interp.env.values
-    if isinstance(scope_node, cst.FunctionDef):
+    if type(scope_node) is cst.FunctionDef:
         interp.bind_parameters(scope_node, [], method=interp.receiver is not None)
     interp.run_body()
     interp.env = interp.exit_env()
-    if isinstance(scope_node, cst.Module):
+    if type(scope_node) is cst.Module:
         state.globals = dict(interp.env.values)
         state.top_level = None
-    interp.escape(everything=isinstance(scope_node, cst.Module))
+    interp.escape(everything=type(scope_node) is cst.Module)
     idents: set[int] = set()
     for value in interp.return_values:
         idents |= pending_of(value)
@@ -294,7 +294,7 @@ def _findings(reports: list[ev.Report], positions: Positions, filename: str) -> 
             fix = Fix(report.fix.applicability.value, report.fix.message, tuple(edits))
         rule = rule_by_code(report.code)
         statement = None
-        if report.statement is not None and not isinstance(report.statement, cst.Module):
+        if report.statement is not None and type(report.statement) is not cst.Module:
             statement = _position(positions, report.statement)
         out.append(
             Finding(

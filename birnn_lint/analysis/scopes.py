@@ -140,7 +140,7 @@ class ModuleScopes:
         push = stack.append
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             self._definition(node, scope, stack)
-        elif isinstance(node, cst.Lambda):
+        elif type(node) is cst.Lambda:
             inner = self._new_scope(ScopeKind.LAMBDA, node, scope)
             self._parameters(node.params, inner, scope, stack)
             push((node.body, inner))
@@ -151,12 +151,12 @@ class ModuleScopes:
             for part in children(node):
                 if part is not node.for_in:
                     push((part, inner))
-        elif isinstance(node, cst.CompFor):
+        elif type(node) is cst.CompFor:
             self._comp_for(node, scope, stack, first=False)
         elif isinstance(node, (cst.Import, cst.ImportFrom)):
             self._import(node, scope)
         elif isinstance(node, (cst.Global, cst.Nonlocal)):
-            names = scope.globals if isinstance(node, cst.Global) else scope.nonlocals
+            names = scope.globals if type(node) is cst.Global else scope.nonlocals
             names.update(item.name.value for item in node.names)
         else:
             self._bindings_of(node, scope)
@@ -195,7 +195,7 @@ class ModuleScopes:
     ) -> None:
         every = [*params.posonly_params, *params.params, *params.kwonly_params]
         for extra in (params.star_arg, params.star_kwarg):
-            if isinstance(extra, cst.Param):
+            if type(extra) is cst.Param:
                 every.append(extra)
         for param in every:
             self._bind_target(param.name, inner, Binding(BindingKind.OTHER, param))
@@ -230,7 +230,7 @@ class ModuleScopes:
                 else:  # `import torch.nn` binds `torch`
                     imported = ImportedName(dotted.split(".", 1)[0])
                     local = alias.name
-                    while isinstance(local, cst.Attribute):
+                    while type(local) is cst.Attribute:
                         local = local.value
                 self._bind_target(local, scope, Binding(BindingKind.IMPORT, node, imported))
             return
@@ -248,16 +248,16 @@ class ModuleScopes:
 
     def _bindings_of(self, node: cst.CSTNode, scope: Scope) -> None:
         """Record the names a statement or expression binds (its parts are walked after)."""
-        if isinstance(node, cst.Assign):
+        if type(node) is cst.Assign:
             alias = _aliasable(node.value)
             for target in node.targets:
-                named = isinstance(target.target, cst.Name)
+                named = type(target.target) is cst.Name
                 kind = BindingKind.ALIAS if alias and named else BindingKind.OTHER
                 self._bind_target(target.target, scope, Binding(kind, node, value=node.value))
-        elif isinstance(node, cst.AnnAssign):
+        elif type(node) is cst.AnnAssign:
             if node.value is None:
                 kind = BindingKind.DECLARATION
-            elif _aliasable(node.value) and isinstance(node.target, cst.Name):
+            elif _aliasable(node.value) and type(node.target) is cst.Name:
                 kind = BindingKind.ALIAS
             else:
                 kind = BindingKind.OTHER
@@ -268,17 +268,17 @@ class ModuleScopes:
             asname = node.asname if isinstance(node, cst.WithItem) else node.name
             if asname is not None:
                 self._bind_target(asname.name, scope, Binding(BindingKind.OTHER, node))
-        elif isinstance(node, cst.NamedExpr):
+        elif type(node) is cst.NamedExpr:
             while scope.kind is ScopeKind.COMPREHENSION:  # binds outside the comprehension
                 assert scope.parent is not None
                 scope = scope.parent
             self._bind_target(node.target, scope, Binding(BindingKind.OTHER, node))
-        elif isinstance(node, cst.Del):
+        elif type(node) is cst.Del:
             self._bind_target(node.target, scope, Binding(BindingKind.DECLARATION, node))
         elif isinstance(node, (cst.MatchAs, cst.MatchStar)):
             if node.name is not None:
                 self._bind_target(node.name, scope, Binding(BindingKind.OTHER, node))
-        elif isinstance(node, cst.MatchMapping):
+        elif type(node) is cst.MatchMapping:
             if node.rest is not None:
                 self._bind_target(node.rest, scope, Binding(BindingKind.OTHER, node))
         elif isinstance(node, cst.TypeAlias):
@@ -290,12 +290,12 @@ class ModuleScopes:
         pending = [target]
         while pending:
             node = pending.pop()
-            if isinstance(node, cst.Name):
+            if type(node) is cst.Name:
                 scope.bind(node.value, binding)
                 self.scope_of[node] = scope
             elif isinstance(node, (cst.Tuple, cst.List)):
                 pending.extend(e.value for e in node.elements)
-            elif isinstance(node, cst.StarredElement):
+            elif type(node) is cst.StarredElement:
                 pending.append(node.value)
 
     def _settle_declarations(self) -> None:
@@ -326,11 +326,11 @@ def _enclosing_function(scope: Scope, name: str) -> Scope | None:
 
 def _aliasable(value: cst.BaseExpression) -> bool:
     """A dotted name, or a conditional choosing between such (`nn.GRU if g else nn.LSTM`)."""
-    if isinstance(value, cst.IfExp):
+    if type(value) is cst.IfExp:
         return _aliasable(value.body) and _aliasable(value.orelse)
-    while isinstance(value, cst.Attribute):
+    while type(value) is cst.Attribute:
         value = value.value
-    return isinstance(value, cst.Name)
+    return type(value) is cst.Name
 
 
 def join_names(module: str, name: str) -> str:
@@ -344,10 +344,10 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
     """`a.b.c` for a name or an attribute chain (read without generating source), else
     None."""
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
+    while type(node) is cst.Attribute:
         parts.append(node.attr.value)
         node = node.value
-    if not isinstance(node, cst.Name):
+    if type(node) is not cst.Name:
         return None
     parts.append(node.value)
     return ".".join(reversed(parts))

@@ -106,7 +106,7 @@ class SizeReader(InterpreterBase):
                 return Size.of("B")
             if TIME_NAMES.match(name):
                 return Size.of("T")
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+        if type(node) is cst.BinaryOperation and type(node.operator) is cst.Multiply:
             a = self.size_of(node.left, tensor)
             b = self.size_of(node.right, tensor)
             if isinstance(a, Size) and isinstance(b, Size):
@@ -136,19 +136,19 @@ class SizeReader(InterpreterBase):
 
     def index_items(self, node: cst.Subscript, tensor: Tensor) -> list[object] | None:
         # `out[torch.arange(B), lengths - 1]`: each sample at its own last valid step.
-        values = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+        values = [e.slice.value for e in node.slice if type(e.slice) is cst.Index]
         per_sample = len(values) == len(node.slice) == 2 and any(_is_arange(v) for v in values)
         items: list[object] = []
         for element in node.slice:
             part = element.slice
-            if isinstance(part, cst.Index):
+            if type(part) is cst.Index:
                 value = part.value
                 ok, lit = literal(value)
                 if ok and lit is None:
                     items.append(None)
                 elif ok and isinstance(lit, int) and not isinstance(lit, bool):
                     items.append(lit)
-                elif isinstance(value, cst.Ellipsis):
+                elif type(value) is cst.Ellipsis:
                     items.append(Ellipsis)
                 elif self.is_last_layer(value, tensor):
                     items.append("last-layer")
@@ -159,7 +159,7 @@ class SizeReader(InterpreterBase):
                 else:
                     return None
             else:
-                assert isinstance(part, cst.Slice)
+                assert type(part) is cst.Slice
                 parsed = self.slice_item(part, tensor)
                 if parsed is None:
                     return None
@@ -168,8 +168,8 @@ class SizeReader(InterpreterBase):
 
     def is_last_layer(self, value: cst.BaseExpression, tensor: Tensor) -> bool:
         if not (
-            isinstance(value, cst.BinaryOperation)
-            and isinstance(value.operator, cst.Subtract)
+            type(value) is cst.BinaryOperation
+            and type(value.operator) is cst.Subtract
             and literal(value.right) == (True, 1)
         ):
             return False
@@ -191,7 +191,7 @@ class SizeReader(InterpreterBase):
     def one_layer_count(self, expr: cst.BaseExpression, tensor: Tensor) -> Size | None:
         """`h[:decoder.n_layers]` where the decoder has one layer: its count, kept as a
         count (row 0 of a deeper state is not "the decoder's layers")."""
-        if not isinstance(expr, cst.Attribute):
+        if type(expr) is not cst.Attribute:
             return None
         owner = self.expr(expr.value)
         if not isinstance(owner, Instance):
@@ -231,10 +231,10 @@ class SizeReader(InterpreterBase):
         return lay.Slice(start, stop, step, neg_start, neg_stop)
 
     def single_int(self, node: cst.Subscript) -> int | None:
-        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        if len(node.slice) != 1 or type(node.slice[0].slice) is not cst.Index:
             return None
         index = node.slice[0].slice
-        assert isinstance(index, cst.Index)
+        assert type(index) is cst.Index
         ok, value = literal(index.value)
         return value if ok and isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -243,27 +243,27 @@ class SizeReader(InterpreterBase):
         owner: cst.BaseExpression | None = None
         axis: cst.BaseExpression | None = None
         if (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
+            type(node) is cst.Call
+            and type(node.func) is cst.Attribute
             and node.func.attr.value == "size"
             and len(node.args) == 1
         ):
             owner, axis = node.func.value, node.args[0].value
-        elif isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        elif type(node) is cst.Subscript and len(node.slice) == 1:
             index = node.slice[0].slice
             base = node.value
-            if isinstance(index, cst.Index):
+            if type(index) is cst.Index:
                 axis = index.value
-                if isinstance(base, cst.Attribute) and base.attr.value == "shape":
+                if type(base) is cst.Attribute and base.attr.value == "shape":
                     owner = base.value
                 elif (
-                    isinstance(base, cst.Call)
-                    and isinstance(base.func, cst.Attribute)
+                    type(base) is cst.Call
+                    and type(base.func) is cst.Attribute
                     and base.func.attr.value == "size"
                     and not base.args
                 ):
                     owner = base.func.value
-        if owner is None or not isinstance(axis, cst.Integer):
+        if owner is None or type(axis) is not cst.Integer:
             return None
         key = self.key(owner)
         value = self.env.values.get(key) if key is not None else None
@@ -276,19 +276,19 @@ class SizeReader(InterpreterBase):
 
 def _is_arange(node: cst.BaseExpression) -> bool:
     """`torch.arange(n)` / `range(n)`: every sample, in order."""
-    if not isinstance(node, cst.Call):
+    if type(node) is not cst.Call:
         return False
     func = node.func
-    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+    name = func.attr.value if type(func) is cst.Attribute else getattr(func, "value", "")
     return name in ("arange", "range") and len(node.args) == 1
 
 
 def _minus_one(node: cst.BaseExpression) -> bool:
     """`lengths - 1` (also `(lengths - 1).long()`)."""
-    while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and not node.args:
+    while type(node) is cst.Call and type(node.func) is cst.Attribute and not node.args:
         node = node.func.value
     return (
-        isinstance(node, cst.BinaryOperation)
-        and isinstance(node.operator, cst.Subtract)
+        type(node) is cst.BinaryOperation
+        and type(node.operator) is cst.Subtract
         and literal(node.right) == (True, 1)
     )

@@ -40,53 +40,53 @@ class Statements(Guards):
 
     def statement(self, stmt: cst.CSTNode) -> None:
         self.current_statement = stmt
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if type(stmt) is cst.SimpleStatementLine:
             for small in stmt.body:
                 if not self.returned:
                     self.small_statement(small)
-        elif isinstance(stmt, cst.If):
+        elif type(stmt) is cst.If:
             self.if_statement(stmt)
         elif isinstance(stmt, (cst.For, cst.While)):
             self.loop(stmt)
         elif isinstance(stmt, (cst.Try, cst.TryStar)):
             self.try_statement(stmt)
-        elif isinstance(stmt, cst.With):
+        elif type(stmt) is cst.With:
             for item in stmt.items:
                 self.use(self.expr(item.item))
                 if item.asname is not None:
                     self.bind(item.asname.name, UNKNOWN)
             self.run_block(stmt.body.body)
-        elif isinstance(stmt, cst.Match):
+        elif type(stmt) is cst.Match:
             self.match_statement(stmt)
         elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            if not isinstance(self.scope_node, cst.Module):
+            if type(self.scope_node) is not cst.Module:
                 self.env.assign(stmt.name.value, UNKNOWN)  # a nested def rebinds its name
-        elif isinstance(stmt, cst.IndentedBlock):
+        elif type(stmt) is cst.IndentedBlock:
             self.run_block(stmt.body)
 
     def small_statement(self, small: cst.BaseSmallStatement) -> None:
-        if isinstance(small, cst.Assign):
+        if type(small) is cst.Assign:
             value = self.expr(small.value)
             for target in small.targets:
                 self.bind(target.target, value)
-        elif isinstance(small, cst.AnnAssign):
+        elif type(small) is cst.AnnAssign:
             if small.value is not None:
                 self.bind(small.target, self.expr(small.value))
-        elif isinstance(small, cst.AugAssign):
+        elif type(small) is cst.AugAssign:
             self.use(self.expr(small.value))
             self.use(self.expr(small.target))
             self.bind(small.target, UNKNOWN)
-        elif isinstance(small, cst.Expr):
+        elif type(small) is cst.Expr:
             self.use(self.expr(small.value))
-        elif isinstance(small, cst.Return):
+        elif type(small) is cst.Return:
             value = self.expr(small.value) if small.value is not None else UNKNOWN
             self.return_values.append(value)
             self.exit()
-        elif isinstance(small, cst.Raise):
+        elif type(small) is cst.Raise:
             if small.exc is not None:
                 self.use(self.expr(small.exc))
             self.exit()
-        elif isinstance(small, cst.Del):
+        elif type(small) is cst.Del:
             for name in _names(small.target):
                 self.env.values.pop(name, None)
         elif isinstance(small, (cst.Global, cst.Nonlocal)):
@@ -99,13 +99,13 @@ class Statements(Guards):
                     bound = alias.asname.name if alias.asname is not None else alias.name
                     for name in _names(bound):
                         local = name.split(".")[0]
-                        if isinstance(self.scope_node, cst.Module):
+                        if type(self.scope_node) is cst.Module:
                             # A global import: what it names is looked up where it is
                             # used (a class of another module only if it is called).
                             self.env.values.pop(local, None)
                         else:
                             self.env.assign(local, UNKNOWN)
-        elif isinstance(small, cst.Assert):
+        elif type(small) is cst.Assert:
             self.use(self.expr(small.test))
             if small.msg is not None:
                 self.use(self.expr(small.msg))
@@ -147,7 +147,7 @@ class Statements(Guards):
         then_ended = self.returned
         orelse = stmt.orelse
         other_run: object
-        if isinstance(orelse, cst.If):
+        if type(orelse) is cst.If:
             other_run = lambda: self.if_statement(orelse)  # noqa: E731
         else:
             other_run = orelse.body.body if orelse is not None else None
@@ -169,7 +169,7 @@ class Statements(Guards):
         for _ in range(MAX_LOOP_PASSES):
 
             def body() -> None:
-                if isinstance(stmt, cst.For):
+                if type(stmt) is cst.For:
                     self.bind(stmt.target, element)
                 self.run_block(stmt.body.body)
 
@@ -230,7 +230,7 @@ class Statements(Guards):
 
             paths.append((self.branch(run_case, None, True), self.returned))
             irrefutable = irrefutable or (
-                isinstance(case.pattern, cst.MatchAs)
+                type(case.pattern) is cst.MatchAs
                 and case.pattern.pattern is None
                 and case.guard is None
             )
@@ -247,16 +247,16 @@ class Statements(Guards):
             return
         key = self.key(target)
         if key is not None and isinstance(target, (cst.Name, cst.Attribute)):
-            if isinstance(self.scope_node, cst.Module) and key in self.env.values:
+            if type(self.scope_node) is cst.Module and key in self.env.values:
                 # A global could be read (imported, inspected) until it is rebound.
                 self.env.settle_open(pending_of(self.env.values[key]))
             self.env.assign(key, value)
-            if isinstance(target, cst.Name):
+            if type(target) is cst.Name:
                 # `self.x` entries of an object rebound by name are no longer known.
                 for stale in [k for k in self.env.values if k.startswith(key + ".")]:
                     del self.env.values[stale]
             return
-        if isinstance(target, cst.Subscript):
+        if type(target) is cst.Subscript:
             self.use(self.expr(target.value))
         self.use(value)  # stored where the analysis does not follow
 
@@ -275,7 +275,7 @@ class Statements(Guards):
             and value.tag is TupleTag.PADDED
             and items
             and isinstance(items[0], Tensor)
-            and isinstance(elements[1].value, cst.Name)
+            and type(elements[1].value) is cst.Name
         ):
             lengths = self.file.opaque_for(elements[1].value)
             items[1] = lengths
@@ -289,7 +289,7 @@ class Statements(Guards):
                 items[0].pending,
             )
         for i, element in enumerate(elements):
-            if isinstance(element, cst.StarredElement):
+            if type(element) is cst.StarredElement:
                 self.bind(element.value, UNKNOWN)
                 continue
             self.bind(element.value, items[i] if items else UNKNOWN)
@@ -299,20 +299,20 @@ class Statements(Guards):
 
 def _names(node: cst.CSTNode) -> Iterator[str]:
     """Names bound or deleted by a target expression."""
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         yield node.value
-    elif isinstance(node, cst.Attribute):
+    elif type(node) is cst.Attribute:
         parts: list[str] = []
         current: cst.BaseExpression = node
-        while isinstance(current, cst.Attribute):
+        while type(current) is cst.Attribute:
             parts.append(current.attr.value)
             current = current.value
-        if isinstance(current, cst.Name):
+        if type(current) is cst.Name:
             yield ".".join([current.value, *reversed(parts)])
     elif isinstance(node, (cst.Tuple, cst.List)):
         for element in node.elements:
             yield from _names(element.value)
-    elif isinstance(node, cst.StarredElement):
+    elif type(node) is cst.StarredElement:
         yield from _names(node.value)
 
 
@@ -321,10 +321,10 @@ def _pattern_names(pattern: cst.MatchPattern) -> Iterator[str]:
     stack: list[cst.CSTNode] = [pattern]
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.MatchAs) and node.name is not None:
+        if type(node) is cst.MatchAs and node.name is not None:
             yield node.name.value
-        elif isinstance(node, cst.MatchStar) and node.name is not None:
+        elif type(node) is cst.MatchStar and node.name is not None:
             yield node.name.value
-        elif isinstance(node, cst.MatchMapping) and node.rest is not None:
+        elif type(node) is cst.MatchMapping and node.rest is not None:
             yield node.rest.value
         stack.extend(node.children)

@@ -30,11 +30,18 @@ def imports_project_layers(path: Path, data: bytes) -> bool:
     project, a class or function whose own code builds a recurrent layer."""
     if b"import" not in data:
         return False
-    index = ProjectIndex.for_file(path)
-    own_torch = index.module_name(path).split(".", 1)[0] == "torch"
+    index: ProjectIndex | None = None  # found only for a file with a candidate import
+    own_torch = False
     for module, level, names in imported_names(data):
-        if (level == 0 and module.split(".", 1)[0] == "torch") or (level and own_torch):
+        if level == 0 and module.split(".", 1)[0] == "torch":
             continue  # torch's own modules: the analysis reads torch's names as torch's
+        if index is None:
+            index = ProjectIndex.for_file(path)
+            # The package's name, read per folder (files of a folder share it).
+            package = index.module_name(path.parent) or path.stem
+            own_torch = package.split(".", 1)[0] == "torch"
+        if level and own_torch:
+            continue
         target = index.module_path(path, module, level) if module or level else None
         if target is None:
             continue

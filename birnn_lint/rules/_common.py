@@ -73,7 +73,7 @@ def only_colons_after(node: cst.Subscript, start: int) -> bool:
 def is_colon(element: cst.SubscriptElement) -> bool:
     part = element.slice
     return (
-        isinstance(part, cst.Slice)
+        type(part) is cst.Slice
         and part.lower is None
         and part.upper is None
         and (part.step is None)
@@ -196,7 +196,7 @@ def direction_count_code(ctx: RuleContext, layer: LayerInfo) -> str | None:
     if setting.known:
         return "2" if setting.value is True else "1"
     scopes = ctx.enclosing_scopes(ctx.at) if ctx.at is not None else []
-    function = next((s for s in reversed(scopes) if isinstance(s, cst.FunctionDef)), None)
+    function = next((s for s in reversed(scopes) if type(s) is cst.FunctionDef), None)
     params = function.params.params if function is not None else ()
     if not params or params[0].name.value != "self":
         return None

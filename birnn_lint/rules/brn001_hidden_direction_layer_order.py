@@ -114,8 +114,8 @@ class HiddenDirectionLayerOrder(CheckRule):
         setting = tensor.layer.num_layers
         if setting.known and setting.value == 2:
             return  # two layers: the halves are the layers, which may be what is meant
-        receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
-        if receiver is None or isinstance(receiver, cst.Name) and receiver.value == "torch":
+        receiver = node.func.value if type(node.func) is cst.Attribute else None
+        if receiver is None or type(receiver) is cst.Name and receiver.value == "torch":
             receiver = node.args[0].value if node.args else None
         if receiver is None:
             return

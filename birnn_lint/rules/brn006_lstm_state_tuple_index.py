@@ -35,7 +35,7 @@ class LstmStateTupleIndex(CheckRule):
         )
         advice = f"the last layer of h_n is `{new}`"
         outer = ctx.parent(event.node)
-        if isinstance(outer, cst.Subscript) and outer.value is event.node:
+        if type(outer) is cst.Subscript and outer.value is event.node:
             # `state[-1][...]` reads c_n further: the rewrite would change what the outer
             # index selects, so only the advice is given.
             fix = None

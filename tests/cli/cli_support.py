@@ -18,7 +18,7 @@ FLAGGED_AT = (6, 8)
 CORRECTED = FLAGGED.replace("h_n[-1]", "torch.cat((h_n[-2], h_n[-1]), dim=-1)")
 
 # Not Python: BRN900 at line 1, column 7.
-BROKEN = "def f(:\n    pass\n# a torch model with an LSTM, once it parses\n"
+BROKEN = "def f(:\n    return torch.nn.LSTM(4, 8)  # a layer, once it parses\n"
 CLEAN = "import os\n\nprint(os.sep)\n"
 
 

@@ -215,7 +215,7 @@ def test_fix_writes_no_bad_file(tmp_path: Path) -> None:
 
 
 def test_full_format_shows_the_bad_line(tmp_path: Path) -> None:
-    write(tmp_path, "broken.py", b"import torch  # an LSTM\r\n\tx = (1,\r\n")
+    write(tmp_path, "broken.py", b"from torch.nn import LSTM\r\n\tx = (1,\r\n")
     result = birnn("check", "--no-cache", "broken.py", cwd=tmp_path)
     assert result.code == 1, result
     assert result.out == (

@@ -21,7 +21,7 @@ output, h_n = rnn(x)
 last = h_n[-1]
 """
 SUPPRESSED = FLAGGED.replace("last = h_n[-1]", "last = h_n[-1]  # noqa: BRN002")
-BROKEN = "def f(:\n    pass\n# a torch model with an LSTM, once it parses\n"
+BROKEN = "def f(:\n    return torch.nn.LSTM(4, 8)  # a layer, once it parses\n"
 
 
 def filler(seed: int, functions: int = 120) -> str:
