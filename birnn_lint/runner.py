@@ -40,6 +40,8 @@ _MIN_PARALLEL_BYTES = 512 * 1024
 # Work is cut into about this many batches per worker, biggest files first, so that the
 # workers finish together.
 _BATCHES_PER_WORKER = 8
+# What checking a file costs beyond its size, in bytes of source checked in that time.
+_FILE_COST = 8 * 1024
 # libcst trees and ASTs are millions of short-lived, mostly acyclic objects: with the
 # default gen-0 threshold (700) the cycle collector runs constantly and costs ~20% of a
 # cold run. Reference counting frees the trees; a rarer collection still bounds cycles.
@@ -192,19 +194,26 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
 
 
 def _batches(tasks: list[_Task], workers: int) -> list[list[_Task]]:
-    """Biggest files first, each batch about 1/(workers * _BATCHES_PER_WORKER) of all
-    bytes, so the last batches are small and the workers end together."""
+    """Biggest files first, in batches that shrink as the work left does (each about
+    1/(workers * 3) of what is left, down to 1/(workers * _BATCHES_PER_WORKER * 4) of
+    all): the few files that reach the analysis cost far more than their size says, so
+    the last batches must be small for the workers to end together. A file weighs its
+    size plus a fixed cost (opening, reading, the pre-selection)."""
     ordered = sorted(tasks, key=lambda t: -t.size)
-    target = max(1, sum(t.size for t in ordered) // (workers * _BATCHES_PER_WORKER))
+    left = sum(t.size + _FILE_COST for t in ordered)
+    smallest = max(1, left // (workers * _BATCHES_PER_WORKER * 4))
     batches: list[list[_Task]] = []
     current: list[_Task] = []
     weight = 0
+    target = max(smallest, left // (workers * 3))
     for task in ordered:
         current.append(task)
-        weight += task.size
+        weight += task.size + _FILE_COST
         if weight >= target:
             batches.append(current)
+            left -= weight
             current, weight = [], 0
+            target = max(smallest, left // (workers * 3))
     if current:
         batches.append(current)
     return batches

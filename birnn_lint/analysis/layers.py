@@ -227,6 +227,12 @@ def assignments_in(node: cst.CSTNode, target_code: str) -> list[cst.BaseExpressi
     return _index_assignments(node).get(target_code, [])
 
 
+def _is_name(node: cst.BaseExpression, name: str) -> bool:
+    """Whether `node` is the bare name `name` (what `code(node) == name` says, without
+    generating code)."""
+    return type(node) is cst.Name and not node.lpar and node.value == name
+
+
 def first_param(function: cst.FunctionDef | None) -> str | None:
     """The name of a function's first parameter (a method's receiver)."""
     if function is None:
@@ -278,7 +284,7 @@ class SettingResolver:
         rest = code(node)[len(root.value) :]
         out: set[str] = set()
         for sub in walk(fn.body):
-            if type(sub) is cst.Assign and code(sub.value) == root.value:
+            if type(sub) is cst.Assign and _is_name(sub.value, root.value):
                 out.update(code(t.target) + rest for t in sub.targets)
         return frozenset(out)
 
@@ -310,7 +316,7 @@ class SettingResolver:
         if fn is not None:
             # `self.x = name` in the same function: `self.x` carries the same setting.
             for sub in walk(fn.body):
-                if type(sub) is cst.Assign and code(sub.value) == name:
+                if type(sub) is cst.Assign and _is_name(sub.value, name):
                     for t in sub.targets:
                         carriers = carriers | {code(t.target)}
             params = _params(fn)

@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import ClassVar
 
 from birnn_lint.project.modules import ModuleFinder, ModuleRef
-from birnn_lint.project.roots import find_project_root, is_package_dir, search_roots, source_roots
+from birnn_lint.project.roots import (
+    find_project_root,
+    is_package_dir,
+    search_roots,
+    source_roots,
+)
 from birnn_lint.project.summary import (
     AssignmentInfo,
     Binding,
@@ -64,6 +69,8 @@ class ProjectIndex:
 
     _registry: ClassVar[dict[Path, ProjectIndex]] = {}
     _roots_of_folders: ClassVar[dict[Path, Path]] = {}
+    # What `find_project_root` read of the folders above them (as long as the roots).
+    _marked_folders: ClassVar[dict[Path, Path | None]] = {}
 
     # Where indexes made by `for_file` keep summaries across processes (`configure`).
     _store: ClassVar[SummaryStorage | None] = None
@@ -104,7 +111,7 @@ class ProjectIndex:
         path = _abspath(path)
         root = cls._roots_of_folders.get(path.parent)
         if root is None:
-            root = cls._roots_of_folders[path.parent] = find_project_root(path)
+            root = cls._roots_of_folders[path.parent] = find_project_root(path, cls._marked_folders)
         index = cls._registry.get(root)
         if index is None:
             index = cls._registry[root] = cls(root, store=cls._store)
@@ -124,6 +131,7 @@ class ProjectIndex:
         """Forget every shared index (the next `for_file` starts afresh)."""
         cls._registry.clear()
         cls._roots_of_folders.clear()
+        cls._marked_folders.clear()
 
     def set_text(self, path: Path | str, text: str) -> None:
         path = _abspath(path)

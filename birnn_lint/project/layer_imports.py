@@ -31,17 +31,17 @@ def imports_project_layers(path: Path, data: bytes) -> bool:
     if b"import" not in data:
         return False
     index: ProjectIndex | None = None  # found only for a file with a candidate import
-    own_torch = False
     for module, level, names in imported_names(data):
         if level == 0 and module.split(".", 1)[0] == "torch":
             continue  # torch's own modules: the analysis reads torch's names as torch's
         if index is None:
             index = ProjectIndex.for_file(path)
-            # The package's name, read per folder (files of a folder share it).
+            # The package's name, read per folder (files of a folder share it). torch's
+            # own modules import torch's, the standard library's and third parties':
+            # no model of a project.
             package = index.module_name(path.parent) or path.stem
-            own_torch = package.split(".", 1)[0] == "torch"
-        if level and own_torch:
-            continue
+            if package.split(".", 1)[0] == "torch":
+                return False
         target = index.module_path(path, module, level) if module or level else None
         if target is None:
             continue

@@ -16,25 +16,40 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from birnn_lint.gitignore import find_git_root
-
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
 
-def find_project_root(path: Path) -> Path:
+def find_project_root(path: Path, memo: dict[Path, Path | None] | None = None) -> Path:
     """The nearest folder at or above `path`'s folder with a project marker or `.git`
     (`path` may be a file that does not exist yet: an unsaved buffer). Without one, the
     folder above the file's top package when it sits in a package (a package tree
-    copied without its project files, an installed one), else the file's folder."""
+    copied without its project files, an installed one), else the file's folder.
+    `memo` keeps what was read of the folders above (for many files of one project: the
+    caller decides how long it is true)."""
     start = Path(os.path.abspath(path))
     folder = start if os.path.isdir(start) else start.parent
-    git_root = find_git_root(folder)
+    found = _nearest_marked(folder, {} if memo is None else memo)
+    return found or top_package_parent(folder) or folder
+
+
+def _nearest_marked(folder: Path, memo: dict[Path, Path | None]) -> Path | None:
+    """The nearest folder at or above `folder` with `.git` or a project marker."""
+    walked: list[Path] = []
+    found: Path | None = None
     for candidate in (folder, *folder.parents):
-        if candidate == git_root:
-            return candidate
-        if any(os.path.isfile(candidate / marker) for marker in PROJECT_MARKERS):
-            return candidate
-    return top_package_parent(folder) or folder
+        if candidate in memo:
+            found = memo[candidate]
+            break
+        walked.append(candidate)
+        # os.path, not Path: a folder we may not enter is "not a project", not a crash.
+        if os.path.exists(candidate / ".git") or any(
+            os.path.isfile(candidate / marker) for marker in PROJECT_MARKERS
+        ):
+            found = candidate
+            break
+    for candidate in walked:
+        memo[candidate] = found
+    return found
 
 
 def top_package_parent(folder: Path) -> Path | None:
