@@ -44,7 +44,7 @@ class Functions(Statements):
         what it stores in `self` is seen here afterwards."""
         if on_self and instance is None:
             instance = self.this()
-        args = [(a, self.expr(a.value)) for a in node.args]
+        args = [(a, self.flag_of(a.value, self.expr(a.value))) for a in node.args]
         if (
             self.context.depth >= MAX_CALL_DEPTH
             or callee in self.stack

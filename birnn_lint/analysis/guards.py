@@ -14,19 +14,24 @@ from dataclasses import dataclass
 import libcst as cst
 
 from birnn_lint import layout as lay
+from birnn_lint.analysis.branch_flags import tied_layer_attribute
 from birnn_lint.analysis.layer_sets import ALL_KINDS, merged_layers, with_merged
 from birnn_lint.analysis.layers import code, literal
 from birnn_lint.analysis.tensor_ops import TensorOps
 from birnn_lint.analysis.values import (
     UNKNOWN,
     DirectionCount,
+    DirectionFlag,
     EitherState,
+    Instance,
     LayerClass,
     LayerInfo,
     LayerKind,
     LayerRef,
+    Opaque,
     Tensor,
     TupleValue,
+    Unknown,
     Value,
 )
 
@@ -153,28 +158,60 @@ class Guards(TensorOps):
         """The layers whose direction setting `subject` is (or, with `counts`, whose
         direction count it may also be)."""
         value = self.quiet(subject)
-        if counts and isinstance(value, DirectionCount):
+        if isinstance(value, DirectionFlag) or (counts and isinstance(value, DirectionCount)):
             return value.layers
-        if type(subject) is cst.Attribute and subject.attr.value == "bidirectional":
+        if type(subject) is cst.Attribute:
             owner = self.quiet(subject.value)
-            if isinstance(owner, LayerRef):
+            if isinstance(owner, LayerRef) and subject.attr.value == "bidirectional":
                 return (owner.layer,)
-        key = self.key(subject)
+            if isinstance(owner, Instance):
+                return self.instance_flag(owner, subject.attr.value)
+        key = self.key(subject) if type(subject) is not cst.Subscript else _item_key(self, subject)
         if key is None:
             return ()
         # Layers built here, and layers standing for several (a kind chosen at run time)
         # whose members all carry the setting.
-        return tuple(
+        carried = tuple(
             layer
             for layer in [*self.file.all_layers(), *merged_layers()]
             if self.file.carries(layer.bidirectional, key, self.scope_node, layer)
+        )
+        if carried or self.klass is None or not key.startswith("self.") or key.count(".") != 1:
+            return carried
+        # A flag set in the same branches as the layer it describes.
+        tied = tied_layer_attribute(self.file, self.klass, key[len("self.") :], counts)
+        layer = self.quiet_key("self." + tied) if tied is not None else None
+        return (layer.layer,) if isinstance(layer, LayerRef) else ()
+
+    def flag_of(self, node: cst.BaseExpression, value: Value) -> Value:
+        """`value`, or, for an unknown value read from what carries layers' direction
+        setting (`self.rnn.bidirectional`, `self.bidirectional`, `cfg["bidirectional"]`),
+        a DirectionFlag: bound to a name or passed to a function, a test of it is still
+        a test of the setting."""
+        if not isinstance(value, (Unknown, Opaque)) or not isinstance(
+            node, (cst.Name, cst.Attribute, cst.Subscript)
+        ):
+            return value
+        layers = self.direction_subject(node, counts=False)
+        return DirectionFlag(layers) if layers else value
+
+    def instance_flag(self, owner: Instance, attribute: str) -> tuple[LayerInfo, ...]:
+        """The layers of an object of the project whose direction setting its attribute
+        `attribute` carries (`self.encoder.bidirectional`, stored next to the layer)."""
+        file = owner.klass.file if isinstance(owner.klass.file, type(self.file)) else self.file
+        layers = [v.layer for _, v in owner.attributes if isinstance(v, LayerRef)]
+        return tuple(
+            layer
+            for layer in layers
+            if file.carries(layer.bidirectional, "self." + attribute, owner.klass.node, layer)
         )
 
     def quiet(self, node: cst.BaseExpression) -> Value | None:
         """A name's or attribute's value, evaluated without events."""
         key = self.key(node)
-        if key is None:
-            return None
+        return self.quiet_key(key) if key is not None else None
+
+    def quiet_key(self, key: str) -> Value | None:
         if key in self.env.values:
             return self.env.values[key]
         return self.file.class_value(self.klass, key)
@@ -262,3 +299,14 @@ class Guards(TensorOps):
                 if layers:
                     return DirectionCount(layers)
         return None
+
+
+def _item_key(guards: Guards, node: cst.Subscript) -> str | None:
+    """The key of `params["bidirectional"]` (a string item of a name or attribute)."""
+    base = guards.key(node.value)
+    if base is None or len(node.slice) != 1:
+        return None
+    index = node.slice[0].slice
+    if type(index) is not cst.Index or type(index.value) is not cst.SimpleString:
+        return None
+    return f"{base}[{code(index.value)}]"

@@ -24,6 +24,7 @@ from birnn_lint.analysis.values import (
     ConstValue,
     DictValue,
     Instance,
+    LayerInfo,
     LayerList,
     LayerRef,
     NewTensor,
@@ -308,6 +309,9 @@ class Interpreter(Calls):
             if result.detail == lay.FOREIGN_COUNT and type(first) is cst.Slice:
                 foreign = code(first.upper) if first.upper is not None else None
                 count = self.fixed_count(items[0])
+                rows = _known_rows(base.layer)
+                if count is not None and rows is not None and count >= rows:
+                    return base  # every row, as they are: the whole state
             event = ev.SliceOrderEvent(node, base, from_start, foreign, count)
             self.file.emit(event, self)
             return UNKNOWN
@@ -356,3 +360,11 @@ class Interpreter(Calls):
         for ident in waiting:
             self.env.set_status(ident, Status.USED)
         return value
+
+
+def _known_rows(layer: LayerInfo) -> int | None:
+    """L*D, the rows of the layer's state, when both settings are known."""
+    layers, bidirectional = layer.num_layers, layer.bidirectional
+    if not layers.known or not bidirectional.known or not isinstance(layers.value, int):
+        return None
+    return layers.value * (2 if bidirectional.value else 1)

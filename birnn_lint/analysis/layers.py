@@ -277,7 +277,7 @@ class SettingResolver:
         `self.config.birnn` carries the same setting."""
         fn = self.scope.function
         root: cst.BaseExpression = node
-        while type(root) is cst.Attribute:
+        while type(root) is cst.Attribute or type(root) is cst.Subscript:
             root = root.value
         if fn is None or type(root) is not cst.Name or root is node:
             return frozenset()

@@ -66,7 +66,7 @@ class Statements(Guards):
 
     def small_statement(self, small: cst.BaseSmallStatement) -> None:
         if type(small) is cst.Assign:
-            value = self.expr(small.value)
+            value = self.flag_of(small.value, self.expr(small.value))
             for target in small.targets:
                 self.bind(target.target, value)
         elif type(small) is cst.AnnAssign:

@@ -323,6 +323,15 @@ class DirectionCount:
 
 
 @dataclass(frozen=True)
+class DirectionFlag:
+    """A copy of these layers' direction setting whose value is not known (`bi =
+    self.rnn.bidirectional`, a helper's parameter passed `self.bidirectional`): a test
+    of it is a test of theirs."""
+
+    layers: tuple[LayerInfo, ...]
+
+
+@dataclass(frozen=True)
 class ShapeValue:
     """`t.shape` / `t.size()` of a tracked tensor or of a layer's input."""
 
@@ -378,6 +387,7 @@ Value = (
     | PackedValue
     | SizeValue
     | DirectionCount
+    | DirectionFlag
     | ShapeValue
     | NewTensor
     | Opaque

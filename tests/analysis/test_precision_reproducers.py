@@ -14,15 +14,7 @@ from birnn_lint.engine import check_source
 FOLDER = Path(__file__).parent.parent / "data" / "precision"
 
 # Reproducer -> why it is still flagged.
-NOT_YET = {
-    "count_attr_set_in_branches.py": "a direction count set in the branches that build "
-    "the layer is not tied to it",
-    "guard_flag_in_dict.py": "a guard on params['bidirectional'] is not read as the setting",
-    "guard_flag_in_local.py": "a guard on the flag copied into a local is not followed",
-    "guard_flag_passed_to_helper.py": "a guard on the flag passed to a helper is not followed",
-    "guard_on_other_objects_flag.py": "a guard on another object's flag is not followed",
-    "slice_covers_whole_state.py": "a slice by a count equal to num_layers * 2 is the whole state",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _cases() -> list[object]:
