@@ -94,12 +94,14 @@ def check_source(
 
 def _imports_project_layers(path: Path | None, data: bytes) -> bool:
     """Whether the file imports a module of its project that builds a layer (a model
-    whose results it may read): then it is analysed though it names no layer."""
+    whose results it may read), or is handed one by a file that imports it: then it is
+    analysed though it names no layer."""
     if path is None:
         return False
+    from birnn_lint.project.handed_layers import handed_layers
     from birnn_lint.project.layer_imports import imports_project_layers
 
-    return imports_project_layers(path, data)
+    return imports_project_layers(path, data) or handed_layers(path, data)
 
 
 def _analyze(

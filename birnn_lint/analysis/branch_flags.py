@@ -13,6 +13,7 @@ though neither carries the other's setting as an expression.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Protocol
 
 import libcst as cst
@@ -30,9 +31,24 @@ class LayerFacts(Protocol):
 def tied_layer_attribute(
     facts: LayerFacts, klass: cst.ClassDef, attribute: str, counts: bool
 ) -> str | None:
-    """The attribute `Y` of `klass` such that every `if`/`else` that sets `self.<attribute>`
-    to a literal direction flag (True/False, or with `counts` a count 2/1) sets `self.Y`
-    to a layer whose literal direction agrees, in both branches; None if there is none."""
+    """The attribute `Y` of `klass` such that an `if`/`else` sets `self.<attribute>` to a
+    literal direction flag (True/False, or with `counts` a count 2/1) and `self.Y` to a
+    layer whose literal direction agrees, in both branches; None if there is none."""
+    return _tied_in(facts, klass).get((attribute, counts))
+
+
+# Per class, the most recent ones (guards ask for many attributes of the same class); the
+# class is kept with its entry so that its id is not reused while there.
+_TIED: OrderedDict[int, tuple[cst.ClassDef, dict[tuple[str, bool], str]]] = OrderedDict()
+_TIED_CLASSES = 256
+
+
+def _tied_in(facts: LayerFacts, klass: cst.ClassDef) -> dict[tuple[str, bool], str]:
+    kept = _TIED.get(id(klass))
+    if kept is not None and kept[0] is klass:
+        _TIED.move_to_end(id(klass))
+        return kept[1]
+    found: dict[tuple[str, bool], str] = {}
     for method in klass.body.body:
         if type(method) is not cst.FunctionDef:
             continue
@@ -42,19 +58,19 @@ def tied_layer_attribute(
         for node in walk(method.body):
             if type(node) is not cst.If or type(node.orelse) is not cst.Else:
                 continue
-            sides = [
-                _branch(facts, method, receiver, branch, attribute, counts)
-                for branch in (node.body, node.orelse.body)
-            ]
-            first, second = sides
-            if (
-                first is not None
-                and second is not None
-                and first[0] == second[0]
-                and first[1] != second[1]
-            ):
-                return first[0]
-    return None
+            for counts in (False, True):
+                first = _branch(facts, method, receiver, node.body, counts)
+                second = _branch(facts, method, receiver, node.orelse.body, counts)
+                if first is None or second is None:
+                    continue
+                for attribute, (layer, flag) in first.items():
+                    other = second.get(attribute)
+                    if other is not None and other[0] == layer and other[1] != flag:
+                        found.setdefault((attribute, counts), layer)
+    _TIED[id(klass)] = (klass, found)
+    if len(_TIED) > _TIED_CLASSES:
+        _TIED.popitem(last=False)
+    return found
 
 
 def _branch(
@@ -62,12 +78,12 @@ def _branch(
     method: cst.FunctionDef,
     receiver: str,
     block: cst.BaseSuite,
-    attribute: str,
     counts: bool,
-) -> tuple[str, bool] | None:
-    """(the layer attribute, its direction) when the block's own statements set
-    `attribute` to a flag and one attribute to a layer whose known direction agrees."""
-    flag: bool | None = None
+) -> dict[str, tuple[str, bool]] | None:
+    """For a block whose own statements set one attribute to a layer of known direction:
+    each attribute set there to a flag that agrees with it -> (the layer attribute, the
+    flag). None when the block builds no such layer."""
+    flags: dict[str, bool] = {}
     layer_attribute: tuple[str, bool] | None = None
     statements = block.body if type(block) is cst.IndentedBlock else []
     for statement in statements:
@@ -83,17 +99,20 @@ def _branch(
                 or target.value.value != receiver
             ):
                 continue
-            if target.attr.value == attribute:
-                flag = _flag(small.value, counts)
-                if flag is None:
-                    return None
+            flag = _flag(small.value, counts)
+            if flag is not None:
+                flags[target.attr.value] = flag
             elif type(small.value) is cst.Call:
                 layer = facts.layer_for_call(small.value, method)
                 if layer is not None and layer.bidirectional.known:
                     layer_attribute = (target.attr.value, bool(layer.bidirectional.value))
-    if flag is None or layer_attribute is None or layer_attribute[1] != flag:
+    if layer_attribute is None:
         return None
-    return layer_attribute
+    return {
+        attribute: (layer_attribute[0], flag)
+        for attribute, flag in flags.items()
+        if flag == layer_attribute[1]
+    }
 
 
 def _flag(value: cst.BaseExpression, counts: bool) -> bool | None:

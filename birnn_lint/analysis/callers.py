@@ -18,10 +18,7 @@ import libcst as cst
 from birnn_lint.analysis.env import Env
 from birnn_lint.analysis.file_state import FileState
 from birnn_lint.analysis.receivers import calls_a_parameter, calls_a_stored_parameter
-from birnn_lint.project.importers import importers_of
-
-# A module imported by more files than this is a library to them: not followed back.
-MAX_IMPORTERS = 8
+from birnn_lint.project.importers import MAX_IMPORTERS, importers_of
 
 
 def uses_what_it_receives(state: FileState) -> bool:

@@ -4,6 +4,7 @@ rules made, by call context."""
 
 from __future__ import annotations
 
+import ast
 import itertools
 import re
 from collections.abc import Callable, Mapping
@@ -43,6 +44,7 @@ from birnn_lint.analysis.values import (
 )
 from birnn_lint.prefilter import may_contain_findings
 from birnn_lint.project import ProjectIndex, SymbolKind, dependencies
+from birnn_lint.project.handed_layers import calls_what_it_receives
 
 if TYPE_CHECKING:
     from birnn_lint.analysis.base import InterpreterBase
@@ -119,6 +121,9 @@ class FileState(ClassFacts, Recorder):
         # Call summaries: (call node, callee, abstract arguments) -> (returned value,
         # statuses of held-back findings after the call, size aliases learnt).
         self.summaries: dict[object, Summary] = {}
+        # The last words of what carries the layers' direction settings, with how many
+        # layers they were read from (see `Guards.flag_of`).
+        self.direction_words: tuple[int, frozenset[str]] | None = None
         # Layers kept in attributes and module names are known before any body runs:
         # a size such as `self.num_layers` may be read before the layer is used.
         self._module_layers = self.module_layers()
@@ -258,10 +263,8 @@ class FileState(ClassFacts, Recorder):
         text = index.source(symbol.path)
         if text is None:
             return None
-        if symbol.kind is SymbolKind.CLASS and not may_contain_findings(
-            text.encode("utf-8", "surrogatepass")
-        ):
-            return None  # its file cannot build a recurrent layer: not worth reading
+        if symbol.kind is SymbolKind.CLASS and not _worth_reading(symbol.path, text):
+            return None  # its file cannot build a recurrent layer nor call one handed in
         other = self.loader(symbol.path)
         if other is None:
             return None
@@ -429,3 +432,21 @@ class FileState(ClassFacts, Recorder):
             if event.state.statement is not None:
                 statement = event.state.statement  # reported where the state was built
         return self.record(event, context, statement, interp)
+
+
+_WORTH: dict[tuple[Path, int], bool] = {}
+
+
+def _worth_reading(path: Path, text: str) -> bool:
+    """Whether a class of this file may matter: its file can build a recurrent layer, or
+    calls what it receives (`self.encoder(x)` with the encoder handed in)."""
+    data = text.encode("utf-8", "surrogatepass")
+    if may_contain_findings(data):
+        return True
+    key = (path, hash(text))
+    if key not in _WORTH:
+        try:
+            _WORTH[key] = calls_what_it_receives(ast.parse(data))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            _WORTH[key] = False
+    return _WORTH[key]

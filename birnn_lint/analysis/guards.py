@@ -192,8 +192,24 @@ class Guards(TensorOps):
             node, (cst.Name, cst.Attribute, cst.Subscript)
         ):
             return value
+        if _last_word(node) not in self._direction_words():
+            return value  # most assignments: not worth matching against every layer
         layers = self.direction_subject(node, counts=False)
         return DirectionFlag(layers) if layers else value
+
+    def _direction_words(self) -> frozenset[str]:
+        """The last words of what carries a direction setting of the file's layers (kept
+        until the file has more layers)."""
+        layers = [*self.file.all_layers(), *merged_layers()]
+        kept = self.file.direction_words
+        if kept is not None and kept[0] == len(layers):
+            return kept[1]
+        words = {"bidirectional"}
+        for layer in layers:
+            words.update(_last_word_of(carrier) for carrier in layer.bidirectional.carriers)
+        found = frozenset(words)
+        self.file.direction_words = (len(layers), found)
+        return found
 
     def instance_flag(self, owner: Instance, attribute: str) -> tuple[LayerInfo, ...]:
         """The layers of an object of the project whose direction setting its attribute
@@ -310,3 +326,18 @@ def _item_key(guards: Guards, node: cst.Subscript) -> str | None:
     if type(index) is not cst.Index or type(index.value) is not cst.SimpleString:
         return None
     return f"{base}[{code(index.value)}]"
+
+
+def _last_word(node: cst.Name | cst.Attribute | cst.Subscript) -> str:
+    if type(node) is cst.Name:
+        return node.value
+    if type(node) is cst.Attribute:
+        return node.attr.value
+    return _last_word_of(code(node))
+
+
+def _last_word_of(text: str) -> str:
+    """`self.params["bidirectional"]` -> `"bidirectional"`, `cfg.bi` -> `bi`."""
+    for separator in (".", "["):
+        text = text.rsplit(separator, 1)[-1]
+    return text.strip("\"]' ")

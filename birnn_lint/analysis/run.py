@@ -7,7 +7,7 @@ file; libcst's position metadata is computed only for files that have something 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from birnn_lint.analysis.interpreter import Interpreter
 from birnn_lint.analysis.layers import clear_caches
 from birnn_lint.analysis.names import Resolver
 from birnn_lint.analysis.project_stars import ProjectStars
-from birnn_lint.analysis.values import EitherState, Instance, LayerList, LayerRef
+from birnn_lint.analysis.values import EitherState, Instance, LayerList, LayerRef, Value
 from birnn_lint.diagnostics import (
     cpython_syntax_error,
     internal_error_finding,
@@ -95,7 +95,7 @@ def analyze(
         except Exception as error:  # noqa: BLE001 - one body's crash must not stop the run
             where = scope_node.name.value if type(scope_node) is cst.FunctionDef else "<module>"
             errors.append(internal_error_finding(filename, f"the analysis of {where}", error))
-    for method, instance in _instance_methods(state):
+    for method, instance in _instance_methods(state, state.globals.values()):
         try:
             returned.append(_analyze_root(state, method, instance.klass.node, instance))
         except RecursionError:
@@ -208,18 +208,30 @@ def _from_importers(
         return found
 
     def top_level(other: FileState) -> Env:
-        return _analyze_root(other, other.module, None)[1]
+        env = _analyze_root(other, other.module, None)[1]
+        # Objects of this file's classes the importer builds with layers handed in
+        # (`searcher = GreedySearchDecoder(encoder, decoder)` in `cb.py`): their methods
+        # run on them, called or not.
+        for method, instance in _instance_methods(state, other.globals.values()):
+            _, method_env, idents = _analyze_root(state, method, instance.klass.node, instance)
+            for ident in idents:
+                method_env.set_status(ident, Status.USED)
+            state.settle(method_env)
+        return env
 
     return analyse_importers(state, path, importer_state, top_level)
 
 
-def _instance_methods(state: FileState) -> list[tuple[cst.FunctionDef, Instance]]:
-    """The methods of objects the top level builds with layers or modules passed in
-    (`searcher = GreedySearchDecoder(encoder, decoder)`): analysed on those objects too,
-    whether or not the file calls them."""
+def _instance_methods(
+    state: FileState, values: Iterable[Value]
+) -> list[tuple[cst.FunctionDef, Instance]]:
+    """The methods of `state`'s classes on the objects among `values` (a top level's
+    globals) built with layers or modules passed in (`searcher =
+    GreedySearchDecoder(encoder, decoder)`): analysed on those objects too, whether or
+    not the file calls them."""
     out: list[tuple[cst.FunctionDef, Instance]] = []
     seen: set[Instance] = set()
-    for value in state.globals.values():
+    for value in values:
         if (
             not isinstance(value, Instance)
             or value in seen

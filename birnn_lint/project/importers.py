@@ -24,6 +24,8 @@ _SKIP = frozenset(
 # A project larger than this is not searched for importers (the search would cost more
 # than it can find).
 MAX_FILES = 3000
+# A module imported by more files than this is a library to them: not followed back.
+MAX_IMPORTERS = 8
 
 _maps: dict[Path, dict[Path, list[tuple[Path, tuple[str, ...]]]]] = {}
 

@@ -17,8 +17,8 @@ from typing import ClassVar
 
 from birnn_lint.project.modules import ModuleFinder, ModuleRef
 from birnn_lint.project.roots import (
+    dotted_module_name,
     find_project_root,
-    is_package_dir,
     search_roots,
     source_roots,
 )
@@ -34,6 +34,7 @@ from birnn_lint.project.summary import (
     summarize,
 )
 from birnn_lint.project.symbols import StarBinding, Symbol, SymbolKind
+from birnn_lint.project.sys_path import sys_path_additions
 from birnn_lint.source_io import SourceReadError, read_source
 
 # Hops one resolution may take (imports, re-exports, aliases, stars): far more than real
@@ -93,6 +94,8 @@ class ProjectIndex:
         self._stats: dict[Path, tuple[int, ...] | None] = {}  # as each file was read
         self._summaries: dict[Path, ModuleSummary | None] = {}
         self._search: dict[Path, tuple[Path, ...]] = {}
+        # Per file: the folders it adds to `sys.path` (front, back).
+        self._edits: dict[Path, tuple[tuple[Path, ...], tuple[Path, ...]]] = {}
         self._module_names: dict[Path, str] = {}
         self._memo: dict[tuple[Path, str, bool], Symbol | None] = {}
         self._exports: dict[Path, frozenset[str]] = {}
@@ -154,9 +157,11 @@ class ProjectIndex:
             self._finder.forget()
             self._search.clear()
             self._module_names.clear()
+            self._edits.clear()
         else:
             self._sources.pop(_abspath(path), None)
             self._summaries.pop(_abspath(path), None)
+            self._edits.pop(_abspath(path), None)
         self._memo.clear()
         self._exports.clear()
         self._module_refs.clear()
@@ -201,12 +206,22 @@ class ProjectIndex:
         return self._summaries[path]
 
     def search_roots(self, path: Path | str) -> tuple[Path, ...]:
-        """Where an absolute import written in `path` is looked for, in order."""
-        folder = _abspath(path).parent
+        """Where an absolute import written in `path` is looked for, in order: with the
+        folders the file itself adds to `sys.path` (see `sys_path`)."""
+        path = _abspath(path)
+        folder = path.parent
         roots = self._search.get(folder)
         if roots is None:
             roots = self._search[folder] = search_roots(folder / "x.py", self.source_roots)
-        return roots
+        front, back = self._sys_path_edits(path)
+        return (*front, *roots, *back) if front or back else roots
+
+    def _sys_path_edits(self, path: Path) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+        edits = self._edits.get(path)
+        if edits is None:
+            text = self.source(path) if path.suffix == ".py" else None
+            edits = self._edits[path] = ((), ()) if text is None else sys_path_additions(path, text)
+        return edits
 
     def module_name(self, path: Path | str) -> str:
         """The dotted name a file or package folder is imported by (best effort): its
@@ -215,29 +230,8 @@ class ProjectIndex:
         path = _abspath(path)
         known = self._module_names.get(path)
         if known is None:
-            known = self._module_names[path] = self._name_of(path)
+            known = self._module_names[path] = dotted_module_name(path, self.source_roots)
         return known
-
-    def _name_of(self, path: Path) -> str:
-        if path.suffix in (".py", ".pyi"):
-            folder = path.parent
-            parts = [] if path.stem == "__init__" else [path.stem]
-        else:
-            folder, parts = path, []
-        while is_package_dir(folder) and folder.parent != folder:
-            parts.insert(0, folder.name)
-            folder = folder.parent
-        base = max(
-            (r for r in self.source_roots if r == folder or r in folder.parents),
-            key=lambda r: len(r.parts),
-            default=folder,
-        )
-        between = folder.relative_to(base).parts
-        if not all(part.isidentifier() for part in between):
-            # Not importable as namespace packages (`.venv/lib/python3.11/site-packages`):
-            # the folder is a `sys.path` entry of its own.
-            between = ()
-        return ".".join([*between, *parts])
 
     # --- modules -----------------------------------------------------------------------
 
@@ -246,7 +240,9 @@ class ProjectIndex:
         (level = the dots) written in `path` reaches; None when it is not in the project
         (torch, a missing module) or a relative import leaves the file system."""
         path = _abspath(path)
-        key = (path.parent, module, level)
+        # Files of a folder resolve alike, but for one that edits `sys.path`.
+        place = path if level == 0 and any(self._sys_path_edits(path)) else path.parent
+        key = (place, module, level)
         if key not in self._modules:
             self._modules[key] = self._find_module(path, module, level)
         return self._modules[key]

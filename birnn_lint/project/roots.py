@@ -164,3 +164,28 @@ def search_roots(path: Path, project_roots: tuple[Path, ...]) -> tuple[Path, ...
     if above in project_roots:
         return project_roots
     return (*project_roots, above)
+
+
+def dotted_module_name(path: Path, source_roots: tuple[Path, ...]) -> str:
+    """The dotted name a file or package folder is imported by (best effort): its
+    regular packages upward, then the folders from the nearest source root (which
+    Python reads as namespace packages)."""
+    if path.suffix in (".py", ".pyi"):
+        folder = path.parent
+        parts = [] if path.stem == "__init__" else [path.stem]
+    else:
+        folder, parts = path, []
+    while is_package_dir(folder) and folder.parent != folder:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    base = max(
+        (r for r in source_roots if r == folder or r in folder.parents),
+        key=lambda r: len(r.parts),
+        default=folder,
+    )
+    between = folder.relative_to(base).parts
+    if not all(part.isidentifier() for part in between):
+        # Not importable as namespace packages (`.venv/lib/python3.11/site-packages`):
+        # the folder is a `sys.path` entry of its own.
+        between = ()
+    return ".".join([*between, *parts])
