@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 from birnn_lint.prefilter import LAYER_WORD_TEXT, constructs_a_layer
@@ -23,6 +24,8 @@ from birnn_lint.project.index import ProjectIndex
 # `from .models.rnn import (` / `from model import Encoder` / `import models.rnn as r`
 _FROM = re.compile(rb"[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)")
 _NAME = re.compile(r"[A-Za-z_]\w*")
+# `import models.rnn as r, utils` (not in a `from` line).
+_IMPORT = re.compile(rb"[ \t]*import[ \t]+([\w. \t,]+?)[ \t]*(?:#|$)", re.M)
 
 
 def imports_project_layers(path: Path, data: bytes) -> bool:
@@ -62,8 +65,10 @@ def _any_builder(index: ProjectIndex, target: Path) -> bool:
 
 
 def imported_names(data: bytes) -> list[tuple[str, int, list[str]]]:
-    """(module, level, imported names) of each `from m import names` statement. Found
-    from each occurrence of `import` (a fast byte search), the line around it read."""
+    """(module, level, imported names) of each `from m import names` statement, and of
+    each `import m` (`import m as x`) with the names the file reads from it (`m.Encoder`,
+    `x.build`). Found from each occurrence of `import` (a fast byte search), the line
+    around it read."""
     found: list[tuple[str, int, list[str]]] = []
     position = data.find(b"import")
     previous = -1
@@ -71,6 +76,14 @@ def imported_names(data: bytes) -> list[tuple[str, int, list[str]]]:
         start = data.rfind(b"\n", 0, position) + 1
         end = data.find(b"\n", position)
         match = _FROM.match(data, start, len(data) if end == -1 else end)
+        plain = (
+            None
+            if match is not None
+            else _IMPORT.match(data, start, len(data) if end == -1 else end)
+        )
+        if plain is not None and start != previous:
+            previous = start
+            found.extend(_module_uses(data, plain.group(1)))
         if match is not None and start != previous:  # `import` twice on one line
             previous = start
             names = match.group(3)
@@ -82,6 +95,24 @@ def imported_names(data: bytes) -> list[tuple[str, int, list[str]]]:
             found.append((module, len(match.group(1)), [w for w in words if w != "as"]))
         position = data.find(b"import", position + 6)
     return found
+
+
+def _module_uses(data: bytes, clause: bytes) -> list[tuple[str, int, list[str]]]:
+    """For `import a.b, c as d`: ("a.b", 0, names read as `a.b.NAME`), ("c", 0, names
+    read as `d.NAME`). torch's modules and the standard library's are left out."""
+    out: list[tuple[str, int, list[str]]] = []
+    for part in clause.decode("ascii", "replace").split(","):
+        words = part.split()
+        if not words or not all(w.replace(".", "").isidentifier() for w in words[::2]):
+            continue
+        module = words[0]
+        local = words[2] if len(words) == 3 and words[1] == "as" else module
+        top = module.split(".", 1)[0]
+        if top == "torch" or top in sys.stdlib_module_names:
+            continue
+        pattern = re.compile(rb"\b" + re.escape(local.encode()) + rb"\.(\w+)")
+        out.append((module, 0, sorted({m.decode() for m in pattern.findall(data)})))
+    return out
 
 
 def _builds(index: ProjectIndex, target: Path, name: str) -> bool:

@@ -211,3 +211,39 @@ def test_a_base_class_in_another_module_is_followed(tmp_path: Path) -> None:
     right = "torch.cat((h_n[-2], h_n[-1]), -1)"
     (tmp_path / "models.py").write_text(textwrap.dedent(SUBCLASSES).format(read=right))
     assert "All checks passed!" in _check(tmp_path, ".")
+
+
+MODULE_USER = """
+import torch
+
+import {module}{alias}
+
+
+def run(x):
+    encoder = {local}.EncoderRNN(16)
+    outputs, hidden = encoder(x)
+    return {read}
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "alias", "local"),
+    [("pkg.encoders", "", "pkg.encoders"), ("pkg.encoders", " as enc", "enc")],
+    ids=["import-dotted", "import-as"],
+)
+@pytest.mark.parametrize("paths", [["."], ["main.py"]], ids=["project", "file alone"])
+def test_a_model_read_through_import_module_is_followed(
+    tmp_path: Path, module: str, alias: str, local: str, paths: list[str]
+) -> None:
+    """`import pkg.encoders` then `pkg.encoders.EncoderRNN(16)`, in a file that names no
+    layer: the pre-selection reads the names the file takes from the module."""
+    _project(tmp_path, "encoder_hidden[-1]")
+    text = MODULE_USER.format(module=module, alias=alias, local=local, read="hidden[-1]")
+    (tmp_path / "main.py").write_text(textwrap.dedent(text))
+    out = _check(tmp_path, *paths)
+    assert "main.py:10:12: BRN002" in out, out
+    right = MODULE_USER.format(
+        module=module, alias=alias, local=local, read="torch.cat((hidden[-2], hidden[-1]), -1)"
+    )
+    (tmp_path / "main.py").write_text(textwrap.dedent(right))
+    assert "main.py" not in _check(tmp_path, *paths)
