@@ -6,7 +6,8 @@ names a layer: `cb.py` builds the encoder and hands it over. Such a file is anal
 (its code as its importers use it, see `analysis/callers.py`) when it calls what it
 receives and a project file importing from it reaches a layer (builds one, or imports
 a project model that does). Cheap tests first: the word `torch`, then the importers
-(the project's import map, built once), then a parse of this file alone.
+among the project's files that mention a layer (a map built once per project), then a
+parse of this file alone.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from birnn_lint.prefilter import (
     names_a_layer_in_code,
 )
 from birnn_lint.project import dependencies
-from birnn_lint.project.importers import MAX_IMPORTERS, importers_of
+from birnn_lint.project.importers import MAX_IMPORTERS, layer_importers_of
 from birnn_lint.project.layer_imports import imports_project_layers
 
 
@@ -30,7 +31,7 @@ def handed_layers(path: Path, data: bytes) -> bool:
     """True when `path` calls what it receives and an importer of it reaches a layer."""
     if TORCH_WORD not in data or b"import" not in data:
         return False
-    importers = importers_of(path)
+    importers = layer_importers_of(path)
     if not importers or len(importers) > MAX_IMPORTERS:
         return False
     reaching = [importer for importer, _ in importers if _reaches_layers(importer)]
