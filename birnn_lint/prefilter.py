@@ -29,8 +29,15 @@ def names_a_layer_in_code(data: bytes) -> bool:
     `constructs_a_layer` is False for any parse of `data`. Its layer names must then
     appear as whole words outside strings and comments (a relative import of a name that
     contains one, or `getattr(nn, ...)`, also lets the file through). Most files that
-    pass the byte test name LSTM only in their documentation."""
-    if _RELATIVE_LAYER_IMPORT.search(data) is not None or _GETATTR_NN.search(data):
+    pass the byte test name LSTM only in their documentation.
+
+    Where the scan could misread the code it lets the file through: non-ASCII bytes in
+    code (an identifier such as `ＬＳＴＭ` is normalised to `LSTM` by the parser), and the
+    rest of the line after an f-string (from Python 3.12 its fields may hold the same
+    quotes)."""
+    if _GETATTR_NN.search(data) is not None:
+        return True
+    if any(_relative_imports_layer(data, m.end()) for m in _RELATIVE_FROM.finditer(data)):
         return True
     position = 0
     while True:
@@ -40,33 +47,75 @@ def names_a_layer_in_code(data: bytes) -> bool:
         start = match.start()
         first = data[start]
         if first == _HASH:
-            position = data.find(b"\n", start)
+            position = _line_end(data, start)
             if position == -1:
                 return False
             continue
         if first != _QUOTE and first != _APOSTROPHE:
-            return True  # a layer name in code
+            return True  # a layer name in code, or a non-ASCII identifier that may be one
         end = _string_end(data, start)
         if end == -1:
             return True  # unterminated: the parser has the last word
-        if _is_formatted(data, start) and LAYER_WORD_BYTES.search(data, start, end):
-            return True  # its replacement fields are code
+        if _is_formatted(data, start):
+            line_end = _line_end(data, end)
+            if LAYER_WORD_BYTES.search(data, start, len(data) if line_end == -1 else line_end):
+                return True  # its replacement fields are code
         position = end
 
 
+def _line_end(data: bytes, start: int) -> int:
+    """Where the physical line holding `start` ends (at `\n` or a lone `\r`), or -1."""
+    newline = data.find(b"\n", start)
+    carriage = data.find(b"\r", start, len(data) if newline == -1 else newline)
+    return carriage if carriage != -1 else newline
+
+
+def _relative_imports_layer(data: bytes, position: int) -> bool:
+    """Whether the relative `from ... import` statement read from `position` (just past
+    `from .`) names something containing a layer word: the statement is read to its end,
+    through brackets, comments and backslash continuations."""
+    depth = 0
+    words = bytearray()
+    end = len(data)
+    while position < end:
+        char = data[position]
+        if char == _HASH:  # a comment: the statement goes on only inside brackets
+            line_end = _line_end(data, position)
+            if line_end == -1 or depth == 0:
+                break
+            position = line_end
+            continue
+        if char == _BACKSLASH:
+            position += 3 if data.startswith(b"\\\r\n", position) else 2
+            continue
+        if char in (_NEWLINE, _CARRIAGE, _SEMICOLON) and depth == 0:
+            break
+        if char == _OPEN:
+            depth += 1
+        elif char == _CLOSE:
+            depth -= 1
+            if depth <= 0:
+                break
+        words.append(char)
+        position += 1
+    return LAYER_WORD_TEXT_BYTES.search(bytes(words)) is not None
+
+
 LAYER_WORD_BYTES = re.compile(rb"\b(?:RNNBase|RNN|GRU|LSTM)\b")
-_CODE_SCAN = re.compile(rb"#|'|\"|\b(?:RNNBase|RNN|GRU|LSTM)\b")
+_CODE_SCAN = re.compile(rb"#|'|\"|\b(?:RNNBase|RNN|GRU|LSTM)\b|[\x80-\xff]")
 _HASH, _QUOTE, _APOSTROPHE = ord("#"), ord('"'), ord("'")
-# `from .encoders import EncoderRNN`, also in brackets or continued with a backslash.
-_RELATIVE_LAYER_IMPORT = re.compile(
-    rb"from[ \t]+\.[\w. \t]*import[ \t]*(?:\([^)]*|(?:[^\n\\]|\\.)*)(?:RNN|GRU|LSTM)", re.S
-)
-_GETATTR_NN = re.compile(rb"getattr\s*\([^,]*\bnn\b")
+# `from .encoders import ...` (a line may be continued right after `from`).
+_RELATIVE_FROM = re.compile(rb"\bfrom(?:[ \t\f]|\\(?:\r\n|\r|\n))+\.")
+LAYER_WORD_TEXT_BYTES = re.compile(rb"RNN|GRU|LSTM")
+# `getattr(nn, ...)`, `getattr(torch.nn, ...)`: the first argument, comments skipped.
+_GETATTR_NN = re.compile(rb"getattr\s*\((?:[^,#]|#[^\n\r]*)*?\bnn\b")
+_BACKSLASH, _NEWLINE, _CARRIAGE, _SEMICOLON = ord("\\"), ord("\n"), ord("\r"), ord(";")
+_OPEN, _CLOSE = ord("("), ord(")")
 # The rest of a one-line string after its opening quote: a backslash escapes anything,
 # a line break included.
 _SINGLE_REST = {
-    _QUOTE: re.compile(rb'(?:[^"\\\n]|\\.)*"', re.S),
-    _APOSTROPHE: re.compile(rb"(?:[^'\\\n]|\\.)*'", re.S),
+    _QUOTE: re.compile(rb'(?:[^"\\\n\r]|\\.)*"', re.S),
+    _APOSTROPHE: re.compile(rb"(?:[^'\\\n\r]|\\.)*'", re.S),
 }
 
 

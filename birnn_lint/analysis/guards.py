@@ -149,6 +149,8 @@ class Guards(TensorOps):
             sense = _comparison_sense(comp.operator, value) if ok else None
             if sense is None:
                 return None
+            if not isinstance(value, bool) and isinstance(self.quiet(test.left), DirectionFlag):
+                return None  # a flag compared with a count (`bi == 2`): never true
             layers = self.direction_subject(test.left, counts=True)
             return DirectionGuard(layers, positive == sense) if layers else None
         layers = self.direction_subject(test, counts=False)
@@ -178,6 +180,8 @@ class Guards(TensorOps):
         )
         if carried or self.klass is None or not key.startswith("self.") or key.count(".") != 1:
             return carried
+        if not isinstance(self.env.values.get(key, UNKNOWN), (Unknown, Opaque)):
+            return ()  # set here to a value of its own (`self.n_dir = 1`): not the tie
         # A flag set in the same branches as the layer it describes.
         tied = tied_layer_attribute(self.file, self.klass, key[len("self.") :], counts)
         layer = self.quiet_key("self." + tied) if tied is not None else None

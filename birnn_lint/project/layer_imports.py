@@ -25,7 +25,7 @@ from birnn_lint.project.index import ProjectIndex
 _FROM = re.compile(rb"[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 # `import models.rnn as r, utils` (not in a `from` line).
-_IMPORT = re.compile(rb"[ \t]*import[ \t]+([\w. \t,]+?)[ \t]*(?:#|$)", re.M)
+_IMPORT = re.compile(rb"[ \t]*import[ \t]+([\w.,]+(?:[ \t]+[\w.,]+)*)[ \t]*(?:#|$)", re.M)
 
 
 def imports_project_layers(path: Path, data: bytes) -> bool:

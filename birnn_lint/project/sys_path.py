@@ -25,7 +25,9 @@ def sys_path_additions(path: Path, text: str) -> tuple[tuple[Path, ...], tuple[P
         return (), ()
     front: list[Path] = []
     back: list[Path] = []
-    for match in _EDIT.finditer(text):
+    for count, match in enumerate(_EDIT.finditer(text)):
+        if count == _MAX_EDITS:
+            break
         call = _call_at(text, match.start())
         if call is None:
             continue
@@ -38,15 +40,20 @@ def sys_path_additions(path: Path, text: str) -> tuple[tuple[Path, ...], tuple[P
     return tuple(front), tuple(back)
 
 
+# A call spread over more lines than this is not read, nor edits past this many.
+_MAX_LINES = 8
+_MAX_EDITS = 50
+
+
 def _call_at(text: str, start: int) -> ast.Call | None:
-    """The call statement starting at `start` (it may span lines)."""
+    """The call statement starting at `start` (it may span a few lines)."""
     end = text.find("\n", start)
-    while True:
+    for _ in range(_MAX_LINES):
         chunk = text[start : len(text) if end == -1 else end].strip()
         try:
             tree = ast.parse(chunk)
-        except SyntaxError:
-            if end == -1 or end - start > 2000:
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            if end == -1:
                 return None
             end = text.find("\n", end + 1)
             continue
@@ -55,15 +62,19 @@ def _call_at(text: str, start: int) -> ast.Call | None:
             value = body[0].value
             return value if isinstance(value, ast.Call) else None
         return None
+    return None
 
 
 def _folder(node: ast.expr, here: Path) -> Path | None:
     """The folder an argument names, with `__file__` in `here`; None if unreadable."""
-    text = _text(node, here)
-    if text is None:
+    try:
+        text = _text(node, here)
+        if text is None:
+            return None
+        folder = Path(os.path.normpath(text if os.path.isabs(text) else here / text))
+        return folder if folder.is_dir() else None
+    except (OSError, ValueError, RecursionError):  # a name too long, a null byte...
         return None
-    folder = Path(os.path.normpath(text if os.path.isabs(text) else here / text))
-    return folder if folder.is_dir() else None
 
 
 def _text(node: ast.expr, here: Path) -> str | None:

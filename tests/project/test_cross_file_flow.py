@@ -247,3 +247,12 @@ def test_a_model_read_through_import_module_is_followed(
     )
     (tmp_path / "main.py").write_text(textwrap.dedent(right))
     assert "main.py" not in _check(tmp_path, *paths)
+
+
+def test_import_lines_of_any_shape_are_read() -> None:
+    """`import` followed by a long run of spaces and a bracket (not an import statement
+    the reader knows) is skipped; the statements around it are read."""
+    from birnn_lint.project.layer_imports import imported_names
+
+    data = b"import models\nimport" + b" " * 5000 + b"(\nx = models.Encoder(3)\n"
+    assert imported_names(data) == [("models", 0, ["Encoder"])]

@@ -152,3 +152,17 @@ def test_unreadable_or_missing_folders_are_left_out(tmp_path: Path) -> None:
     here = tmp_path / "main.py"
     text = "import sys\nsys.path.append(ROOT)\nsys.path.append('missing')\n"
     assert sys_path_additions(here, text) == ((), ())
+
+
+def test_a_folder_name_too_long_for_the_system_is_left_out(tmp_path: Path) -> None:
+    here = tmp_path / "main.py"
+    text = f'import sys\nsys.path.append("{"a" * 5000}")\n'
+    assert sys_path_additions(here, text) == ((), ())
+
+
+def test_a_file_that_does_not_parse_around_its_edits_is_read_without_error(
+    tmp_path: Path,
+) -> None:
+    here = tmp_path / "main.py"
+    text = "import sys\n" + "sys.path.append(1 +\n" * 200
+    assert sys_path_additions(here, text) == ((), ())
