@@ -15,6 +15,8 @@ import os
 import re
 from pathlib import Path
 
+from birnn_lint.project.summary import dotted
+
 # `sys.path.insert(` / `sys.path.append(` at the start of a logical line.
 _EDIT = re.compile(r"^[ \t]*sys\.path\.(insert|append)\(", re.M)
 
@@ -83,7 +85,7 @@ def _text(node: ast.expr, here: Path) -> str | None:
     if isinstance(node, ast.Name) and node.id == "__file__":
         return str(here / "__file__")
     if isinstance(node, ast.Call):
-        name = _dotted(node.func)
+        name = dotted(node.func)
         if name in ("os.path.dirname", "path.dirname") and len(node.args) == 1:
             inner = _text(node.args[0], here)
             return os.path.dirname(inner) if inner is not None else None
@@ -109,14 +111,3 @@ def _text(node: ast.expr, here: Path) -> str | None:
 # Calls that name the same file or folder (for where imports are found).
 _SAME = frozenset({"os.path.abspath", "os.path.realpath", "path.abspath", "path.realpath", "str"})
 _PATH_SAME = frozenset({"resolve", "absolute"})
-
-
-def _dotted(node: ast.expr) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
