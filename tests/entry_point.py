@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -35,3 +36,19 @@ def write(root: Path, relative: str, content: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     return path
+
+
+def check_concise(cwd: Path, *paths: str) -> str:
+    """`birnn-lint check --no-cache --output-format concise PATHS` run in `cwd`: its
+    standard output (it must end as a check does, 0 or 1, without a traceback)."""
+    done = subprocess.run(
+        [BIRNN_LINT, "check", "--no-cache", "--output-format", "concise", *paths],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout

@@ -333,11 +333,18 @@ def _item_key(guards: Guards, node: cst.Subscript) -> str | None:
 
 
 def _last_word(node: cst.Name | cst.Attribute | cst.Subscript) -> str:
-    if type(node) is cst.Name:
+    if isinstance(node, cst.Name):
         return node.value
-    if type(node) is cst.Attribute:
+    if isinstance(node, cst.Attribute):
         return node.attr.value
-    return _last_word_of(code(node))
+    # A subscript is a direction copy only by a string item (see `_item_key`): read the
+    # item, without generating the code of the whole expression on every assignment.
+    if len(node.slice) != 1:
+        return ""
+    index = node.slice[0].slice
+    if type(index) is not cst.Index or type(index.value) is not cst.SimpleString:
+        return ""
+    return _last_word_of(index.value.value)
 
 
 def _last_word_of(text: str) -> str:

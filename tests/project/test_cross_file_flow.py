@@ -4,12 +4,11 @@ importing file alone (as pre-commit and editors do)."""
 
 from __future__ import annotations
 
-import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
-from entry_point import BIRNN_LINT
+from entry_point import check_concise
 
 from birnn_lint.project import ProjectIndex
 
@@ -55,29 +54,17 @@ def _project(tmp_path: Path, read: str) -> Path:
     return package / "train.py"
 
 
-def _check(cwd: Path, *paths: str) -> str:
-    done = subprocess.run(
-        [BIRNN_LINT, "check", "--no-cache", "--output-format", "concise", *paths],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert "Traceback" not in done.stderr
-    return done.stdout
-
-
 @pytest.mark.parametrize("paths", [["."], ["pkg/train.py"]], ids=["project", "file alone"])
 def test_an_imported_model_is_followed_into_its_file(tmp_path: Path, paths: list[str]) -> None:
     _project(tmp_path, "encoder_hidden[-1]")
-    out = _check(tmp_path, *paths)
+    out = check_concise(tmp_path, *paths)
     assert "pkg/train.py:14:16: BRN002" in out, out
     assert "`self.gru` (GRU, bidirectional" in out
 
 
 def test_the_right_read_of_an_imported_model_is_silent(tmp_path: Path) -> None:
     _project(tmp_path, "torch.cat((encoder_hidden[-2], encoder_hidden[-1]), -1)")
-    assert "All checks passed!" in _check(tmp_path, ".")
+    assert "All checks passed!" in check_concise(tmp_path, ".")
 
 
 MODEL = """
@@ -154,7 +141,7 @@ def test_objects_built_in_another_file_reach_this_files_code(
     alone; train.py's own read through `model.Encoder` and an imported factory is
     train.py's."""
     _two_files(tmp_path, "hidden[: self.decoder.n_layers]", "hidden[-1]")
-    out = _check(tmp_path, *paths)
+    out = check_concise(tmp_path, *paths)
     assert "model.py:29:16: BRN001" in out, out
     assert "called from `main` from `train.py`" in out, out
     if "train.py" in paths or paths == ["."]:
@@ -163,7 +150,7 @@ def test_objects_built_in_another_file_reach_this_files_code(
 
 def test_the_right_reads_across_files_are_silent(tmp_path: Path) -> None:
     _two_files(tmp_path, "hidden[0::2]", "torch.cat((hidden[-2], hidden[-1]), -1)")
-    assert "All checks passed!" in _check(tmp_path, ".")
+    assert "All checks passed!" in check_concise(tmp_path, ".")
 
 
 BASE = """
@@ -205,12 +192,12 @@ def test_a_base_class_in_another_module_is_followed(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "base.py").write_text(textwrap.dedent(BASE))
     (tmp_path / "models.py").write_text(textwrap.dedent(SUBCLASSES).format(read="h_n[-1]"))
-    out = _check(tmp_path, "models.py")
+    out = check_concise(tmp_path, "models.py")
     assert "models.py:10:16: BRN002" in out, out
     assert "models.py:16:16: BRN002" in out, out
     right = "torch.cat((h_n[-2], h_n[-1]), -1)"
     (tmp_path / "models.py").write_text(textwrap.dedent(SUBCLASSES).format(read=right))
-    assert "All checks passed!" in _check(tmp_path, ".")
+    assert "All checks passed!" in check_concise(tmp_path, ".")
 
 
 MODULE_USER = """
@@ -240,13 +227,13 @@ def test_a_model_read_through_import_module_is_followed(
     _project(tmp_path, "encoder_hidden[-1]")
     text = MODULE_USER.format(module=module, alias=alias, local=local, read="hidden[-1]")
     (tmp_path / "main.py").write_text(textwrap.dedent(text))
-    out = _check(tmp_path, *paths)
+    out = check_concise(tmp_path, *paths)
     assert "main.py:10:12: BRN002" in out, out
     right = MODULE_USER.format(
         module=module, alias=alias, local=local, read="torch.cat((hidden[-2], hidden[-1]), -1)"
     )
     (tmp_path / "main.py").write_text(textwrap.dedent(right))
-    assert "main.py" not in _check(tmp_path, *paths)
+    assert "main.py" not in check_concise(tmp_path, *paths)
 
 
 def test_import_lines_of_any_shape_are_read() -> None:

@@ -7,12 +7,11 @@ reads the state checked alone (pre-commit)."""
 
 from __future__ import annotations
 
-import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
-from entry_point import BIRNN_LINT
+from entry_point import check_concise
 
 from birnn_lint.project import ProjectIndex
 from birnn_lint.project.sys_path import sys_path_additions
@@ -96,38 +95,26 @@ def _project(tmp_path: Path, bidirectional: bool) -> Path:
     return model / "decoder_greedy.py"
 
 
-def _check(cwd: Path, *paths: str) -> str:
-    done = subprocess.run(
-        [BIRNN_LINT, "check", "--no-cache", "--output-format", "concise", *paths],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode in (0, 1), done.stderr
-    return done.stdout
-
-
 @pytest.mark.parametrize("alone", [False, True], ids=["project", "searcher-alone"])
 def test_a_bidirectional_encoder_handed_to_the_searcher_is_flagged(
     tmp_path: Path, alone: bool
 ) -> None:
     _project(tmp_path, bidirectional=True)
-    out = _check(tmp_path, "model/decoder_greedy.py" if alone else ".")
+    out = check_concise(tmp_path, "model/decoder_greedy.py" if alone else ".")
     assert "decoder_greedy.py:17:" in out and "BRN001" in out, out
     assert out.count("BRN0") == 1, out
 
 
 def test_a_unidirectional_encoder_is_silent(tmp_path: Path) -> None:
     _project(tmp_path, bidirectional=False)
-    assert "BRN0" not in _check(tmp_path, ".")
+    assert "BRN0" not in check_concise(tmp_path, ".")
 
 
 def test_without_the_sys_path_edit_the_modules_are_not_found(tmp_path: Path) -> None:
     _project(tmp_path, bidirectional=True)
     main = tmp_path / "cb.py"
     main.write_text(main.read_text().replace("sys.path.insert", "print"))
-    assert "BRN0" not in _check(tmp_path, ".")
+    assert "BRN0" not in check_concise(tmp_path, ".")
 
 
 @pytest.mark.parametrize(
