@@ -89,7 +89,7 @@ def check_source(
         return [too_complex_finding(filename, f"{nodes:,} syntax nodes")]
     if depth > MAX_DEPTH:
         return [too_complex_finding(filename, f"expressions nested {depth} deep")]
-    return _analyze(source, filename, codes, path)
+    return _analyze(source, filename, codes, path, tree)
 
 
 def _imports_project_layers(path: Path | None, data: bytes) -> bool:
@@ -105,11 +105,19 @@ def _imports_project_layers(path: Path | None, data: bytes) -> bool:
 
 
 def _analyze(
-    source: str, filename: str, codes: Collection[str] | None, path: Path | None
+    source: str,
+    filename: str,
+    codes: Collection[str] | None,
+    path: Path | None,
+    tree: ast.Module | None = None,
 ) -> list[Finding]:
+    """libcst's analysis; with the built-in parser's `tree`, of the part of the file
+    connected to a layer only (`relevant_code`)."""
     from birnn_lint.analysis.run import analyze  # deferred: libcst is slow to import
+    from birnn_lint.relevant_code import relevant_text
 
-    return sorted(analyze(source, filename, codes, path), key=Finding.sort_key)
+    code = source if tree is None else relevant_text(source, tree, path)
+    return sorted(analyze(source, filename, codes, path, code), key=Finding.sort_key)
 
 
 def _max_brackets(source: str) -> int:

@@ -37,6 +37,8 @@ def names_a_layer_in_code(data: bytes) -> bool:
     quotes)."""
     if _GETATTR_NN.search(data) is not None:
         return True
+    if b"getattr" in data and _NN_AS.search(data) is not None:
+        return True  # torch.nn under another name (`import torch.nn as tnn`)
     if any(_relative_imports_layer(data, m.end()) for m in _RELATIVE_FROM.finditer(data)):
         return True
     position = 0
@@ -109,6 +111,7 @@ _RELATIVE_FROM = re.compile(rb"\bfrom(?:[ \t\f]|\\(?:\r\n|\r|\n))+\.")
 LAYER_WORD_TEXT_BYTES = re.compile(rb"RNN|GRU|LSTM")
 # `getattr(nn, ...)`, `getattr(torch.nn, ...)`: the first argument, comments skipped.
 _GETATTR_NN = re.compile(rb"getattr\s*\((?:[^,#]|#[^\n\r]*)*?\bnn\b")
+_NN_AS = re.compile(rb"\bnn\s+as\b")
 _BACKSLASH, _NEWLINE, _CARRIAGE, _SEMICOLON = ord("\\"), ord("\n"), ord("\r"), ord(";")
 _OPEN, _CLOSE = ord("("), ord(")")
 # The rest of a one-line string after its opening quote: a backslash escapes anything,
@@ -173,14 +176,20 @@ def constructs_a_layer(tree: ast.AST) -> bool:
     a class as a value (an assignment, a registry dict, a branch) or a parameter's
     annotation. Most files that merely mention LSTM stop here, before libcst."""
     names = set(_LAYER_NAMES)
+    torch_nn = {"nn"}  # `getattr(nn, name)`, also as `import torch.nn as tnn`
     used: list[ast.expr] = []
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
         kind = type(node)  # exact types: this loop visits every node of the file
-        if kind is ast.ImportFrom:
+        if kind is ast.Import:
+            assert isinstance(node, ast.Import)
+            torch_nn.update(a.asname for a in node.names if a.asname and a.name == "torch.nn")
+        elif kind is ast.ImportFrom:
             assert isinstance(node, ast.ImportFrom)
             names.update(a.asname for a in node.names if a.asname and a.name in _LAYER_NAMES)
+            if node.module == "torch" and not node.level:
+                torch_nn.update(a.asname for a in node.names if a.asname and a.name == "nn")
             if node.level and any(LAYER_WORD_TEXT.search(a.name) for a in node.names):
                 # `from .encoders import EncoderRNN`: a model of the project, followed
                 # into its file.
@@ -207,20 +216,20 @@ def constructs_a_layer(tree: ast.AST) -> bool:
                 stack.extend([v for v in value if isinstance(v, ast.AST)])
             elif isinstance(value, ast.AST):
                 stack.append(value)
-    return any(_last_names(value) & names for value in used)
+    return any(_last_names(value, torch_nn) & names for value in used)
 
 
-def _last_names(node: ast.expr) -> set[str]:
+def _last_names(node: ast.expr, torch_nn: set[str]) -> set[str]:
     """The names a value may be: `nn.GRU` -> GRU, `a if c else b` -> both,
-    `getattr(nn, name)` -> any of torch.nn's classes."""
+    `getattr(nn, name)` (`torch_nn`: torch.nn's names) -> any of torch.nn's classes."""
     if isinstance(node, ast.IfExp):
-        return _last_names(node.body) | _last_names(node.orelse)
+        return _last_names(node.body, torch_nn) | _last_names(node.orelse, torch_nn)
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id == "getattr"
         and len(node.args) >= 2
-        and _last_names(node.args[0]) & {"nn"}
+        and _last_names(node.args[0], torch_nn) & torch_nn
     ):
         return set(_LAYER_NAMES)
     if isinstance(node, ast.Attribute):

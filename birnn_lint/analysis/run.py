@@ -59,10 +59,16 @@ def parse_failure(source: str, filename: str) -> list[Finding]:
 
 
 def analyze(
-    source: str, filename: str, codes: Collection[str] | None, path: Path | None = None
+    source: str,
+    filename: str,
+    codes: Collection[str] | None,
+    path: Path | None = None,
+    code: str | None = None,
 ) -> list[Finding]:
+    """Findings for `source`; `code`, when given, is the text parsed in its place: the
+    same lines, with those the analysis cannot need blanked (`relevant_code`)."""
     try:
-        module = _parse(source)
+        module = _parse(source if code is None else code)
     except (cst.ParserSyntaxError, RecursionError):
         return parse_failure(source, filename)
     clear_caches()

@@ -71,10 +71,11 @@ def _build(index: ProjectIndex, everyone: bool) -> dict[Path, list[tuple[Path, t
             continue
         if not everyone and not may_contain_findings(data):
             continue
-        for module, level, names in imported_names(data):
-            target = index.module_path(file, module, level)
+        for imported in imported_names(data):
+            target = index.module_path(file, imported.module, imported.level)
             if target is not None:
-                found.setdefault(Path(os.path.abspath(target)), []).append((file, tuple(names)))
+                names = tuple(imported.names(data))
+                found.setdefault(Path(os.path.abspath(target)), []).append((file, names))
     return found
 
 

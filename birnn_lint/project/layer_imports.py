@@ -15,7 +15,9 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from birnn_lint.prefilter import LAYER_WORD_TEXT, constructs_a_layer
 from birnn_lint.project import dependencies
@@ -28,13 +30,31 @@ _NAME = re.compile(r"[A-Za-z_]\w*")
 _IMPORT = re.compile(rb"[ \t]*import[ \t]+([\w.,]+(?:[ \t]+[\w.,]+)*)[ \t]*(?:#|$)", re.M)
 
 
+class Imported(NamedTuple):
+    """One imported module: `from m import a, b` lists its names; for `import m as x`
+    the names the file reads as `x.NAME` are found only when asked (`names`):
+    most such modules are third parties' and need no search of the whole file."""
+
+    module: str
+    level: int
+    listed: list[str] | None
+    local: str
+
+    def names(self, data: bytes) -> list[str]:
+        if self.listed is not None:
+            return self.listed
+        pattern = re.compile(rb"\b" + re.escape(self.local.encode()) + rb"\.(\w+)")
+        return sorted({m.decode() for m in pattern.findall(data)})
+
+
 def imports_project_layers(path: Path, data: bytes) -> bool:
     """True when `path` (with content `data`) imports by name, from a module of its
     project, a class or function whose own code builds a recurrent layer."""
     if b"import" not in data:
         return False
     index: ProjectIndex | None = None  # found only for a file with a candidate import
-    for module, level, names in imported_names(data):
+    for imported in imported_names(data):
+        module, level = imported.module, imported.level
         if level == 0 and module.split(".", 1)[0] == "torch":
             continue  # torch's own modules: the analysis reads torch's names as torch's
         if index is None:
@@ -48,6 +68,7 @@ def imports_project_layers(path: Path, data: bytes) -> bool:
         target = index.module_path(path, module, level) if module or level else None
         if target is None:
             continue
+        names = imported.names(data)
         # `from m import *` (no names): any builder of the module may be used.
         if any(_builds(index, target, name) for name in names) or (
             not names and _any_builder(index, target)
@@ -64,12 +85,12 @@ def _any_builder(index: ProjectIndex, target: Path) -> bool:
     return any(_builds(index, target, name) for name in _top_level_definitions(text))
 
 
-def imported_names(data: bytes) -> list[tuple[str, int, list[str]]]:
-    """(module, level, imported names) of each `from m import names` statement, and of
-    each `import m` (`import m as x`) with the names the file reads from it (`m.Encoder`,
-    `x.build`). Found from each occurrence of `import` (a fast byte search), the line
-    around it read."""
-    found: list[tuple[str, int, list[str]]] = []
+def imported_names(data: bytes) -> Iterator[Imported]:
+    """Each `from m import names` statement's module, level and names, and each
+    `import m` (`import m as x`), whose names are those the file reads from it
+    (`m.Encoder`, `x.build`). Found from each occurrence of `import` (a fast byte
+    search), the line around it read, in the order of the file (a reader that stops
+    at the first module it can decide on reads no further)."""
     position = data.find(b"import")
     previous = -1
     while position != -1:
@@ -83,7 +104,7 @@ def imported_names(data: bytes) -> list[tuple[str, int, list[str]]]:
         )
         if plain is not None and start != previous:
             previous = start
-            found.extend(_module_uses(data, plain.group(1)))
+            yield from _modules(plain.group(1))
         if match is not None and start != previous:  # `import` twice on one line
             previous = start
             names = match.group(3)
@@ -92,15 +113,15 @@ def imported_names(data: bytes) -> list[tuple[str, int, list[str]]]:
                 names = data[match.start(3) : close if close != -1 else len(data)]
             module = match.group(2).decode("ascii", "replace")
             words = _NAME.findall(names.decode("ascii", "replace"))
-            found.append((module, len(match.group(1)), [w for w in words if w != "as"]))
+            listed = [w for w in words if w != "as"]
+            yield Imported(module, len(match.group(1)), listed, "")
         position = data.find(b"import", position + 6)
-    return found
 
 
-def _module_uses(data: bytes, clause: bytes) -> list[tuple[str, int, list[str]]]:
-    """For `import a.b, c as d`: ("a.b", 0, names read as `a.b.NAME`), ("c", 0, names
-    read as `d.NAME`). torch's modules and the standard library's are left out."""
-    out: list[tuple[str, int, list[str]]] = []
+def _modules(clause: bytes) -> list[Imported]:
+    """For `import a.b, c as d`: "a.b" read as `a.b`, "c" read as `d`. torch's modules
+    and the standard library's are left out."""
+    out: list[Imported] = []
     for part in clause.decode("ascii", "replace").split(","):
         words = part.split()
         if not words or not all(w.replace(".", "").isidentifier() for w in words[::2]):
@@ -110,8 +131,7 @@ def _module_uses(data: bytes, clause: bytes) -> list[tuple[str, int, list[str]]]
         top = module.split(".", 1)[0]
         if top == "torch" or top in sys.stdlib_module_names:
             continue
-        pattern = re.compile(rb"\b" + re.escape(local.encode()) + rb"\.(\w+)")
-        out.append((module, 0, sorted({m.decode() for m in pattern.findall(data)})))
+        out.append(Imported(module, 0, None, local))
     return out
 
 

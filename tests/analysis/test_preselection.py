@@ -27,6 +27,9 @@ def test_every_spec_example_passes_both_stages(source):
     [
         ("from torch.nn import LSTM as Enc\nm = Enc(1, 2)\n", True),
         ("import torch.nn.modules.rnn as r\nm = r.GRU(1, 2)\n", True),
+        ("import torch.nn as tnn\nm = getattr(tnn, kind)(1, 2, num_layers=2)\n", True),
+        ("from torch import nn as N\nm = getattr(N, kind)(1, 2, num_layers=2)\n", True),
+        ("import torch.nn as tnn\nm = getattr(other, kind)(1, 2)\n", False),
         ("import torch\nassert isinstance(m, torch.nn.LSTM)\n", False),
         ("import torch\n# an LSTM would go here\nx = torch.zeros(3)\n", False),
     ],
@@ -51,3 +54,13 @@ def test_limits_give_a_diagnostic_not_an_analysis():
         "BRN900",
         "syntax error: too many nested parentheses",
     )
+
+
+def test_getattr_of_torch_nn_under_another_name_passes_the_scan():
+    """`import torch.nn as tnn` then `getattr(tnn, kind)`: the layer's name is only in a
+    string; the scan lets the file through to the parse."""
+    from birnn_lint.prefilter import names_a_layer_in_code
+
+    source = b"import torch.nn as tnn\nKINDS = ('GRU', 'LSTM')\nm = getattr(tnn, k)(1, 2)\n"
+    assert names_a_layer_in_code(source)
+    assert not names_a_layer_in_code(source.replace(b"getattr", b"choose"))

@@ -242,4 +242,5 @@ def test_import_lines_of_any_shape_are_read() -> None:
     from birnn_lint.project.layer_imports import imported_names
 
     data = b"import models\nimport" + b" " * 5000 + b"(\nx = models.Encoder(3)\n"
-    assert imported_names(data) == [("models", 0, ["Encoder"])]
+    found = list(imported_names(data))
+    assert [(i.module, i.level, i.names(data)) for i in found] == [("models", 0, ["Encoder"])]

@@ -1,0 +1,194 @@
+"""Blanking the top-level definitions no layer reaches (`relevant_code`) changes no
+finding: each case is checked against the analysis of the whole text."""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from birnn_lint.engine import _analyze, check_source
+from birnn_lint.findings import Finding
+from birnn_lint.registry import check_rules
+from birnn_lint.relevant_code import MIN_BLANKED_LINES, relevant_text
+from birnn_lint.specs import load_spec
+
+PRECISION = Path(__file__).parent.parent / "data" / "precision"
+
+# Top-level code no layer reaches, long enough to be blanked.
+FILLER = "".join(
+    f"\n\ndef unrelated_{i}(values, scale=2):\n"
+    + "".join(f"    values = [v * scale + {k} for v in values]\n" for k in range(12))
+    + "    return values\n"
+    for i in range(MIN_BLANKED_LINES // 12 + 2)
+)
+
+
+def _whole(source: str, path: Path | None = None) -> list[Finding]:
+    """The findings of the analysis of every line (no tree given: nothing blanked)."""
+    return _analyze(source, str(path or "m.py"), None, path)
+
+
+def _blanked(source: str, path: Path | None = None) -> str:
+    return relevant_text(source, ast.parse(source), path)
+
+
+def _assert_same(source: str, path: Path | None = None) -> list[Finding]:
+    text = _blanked(source, path)
+    assert text != source, "nothing blanked: the case does not test the blanking"
+    assert text.count("\n") == source.count("\n")
+    for kept, original in zip(text.split("\n"), source.split("\n"), strict=True):
+        # a line is the file's own, or blank with its line break kept
+        assert kept in (original, "\r" if original.endswith("\r") else "")
+    found = check_source(source, str(path or "m.py"), path=path)
+    assert found == _whole(source, path)
+    return found
+
+
+def _examples() -> list[object]:
+    cases = []
+    for rule in check_rules():
+        for n, block in enumerate(re.findall(r"```python\n(.*?)```", load_spec(rule.code), re.S)):
+            cases.append(pytest.param(block, id=f"{rule.code}-{n}"))
+    for path in sorted(PRECISION.glob("*.py")):
+        cases.append(pytest.param(path.read_text(), id=path.stem))
+    return cases
+
+
+@pytest.mark.parametrize("source", _examples())
+def test_every_example_has_the_same_findings_with_unrelated_code_blanked(source: str) -> None:
+    _assert_same(source + FILLER)
+
+
+MODEL = """\
+import torch
+import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(8, 16, bidirectional=True)
+
+    def forward(self, x):
+        return self.rnn(x)
+"""
+
+
+def test_a_module_level_object_links_its_readers() -> None:
+    """`model` is bound at the top level from the layer's class: a function that reads
+    it, far from any layer word, is kept."""
+    reader = "\n\nmodel = Encoder()\n\n\ndef last(x):\n    out, h = model(x)\n    return h[-1]\n"
+    source = MODEL + FILLER + reader
+    found = _assert_same(source)
+    assert [f.code for f in found] == ["BRN002"]
+
+
+def test_a_helper_handed_the_results_is_kept() -> None:
+    source = (
+        MODEL.replace("return self.rnn(x)", "out, h = self.rnn(x)\n        return pool(h)")
+        + FILLER
+        + "\n\ndef pool(h):\n    return h[-1]\n"
+    )
+    assert [f.code for f in _assert_same(source)] == ["BRN002"]
+
+
+def test_a_global_set_in_one_function_and_read_in_another_is_kept() -> None:
+    source = (
+        MODEL
+        + FILLER
+        + textwrap.dedent(
+            """
+
+        def build():
+            global ENCODER
+            ENCODER = Encoder()
+
+
+        def read(x):
+            out, h = ENCODER(x)
+            return h[-1]
+        """
+        )
+    )
+    _assert_same(source)
+
+
+def test_a_layer_from_getattr_is_kept() -> None:
+    """A class only guessed to be recurrent makes a layer in a call naming a recurrent
+    setting: a seed word."""
+    source = (
+        "import torch\nimport torch.nn as tnn\n"
+        + FILLER
+        + textwrap.dedent(
+            """
+
+        def make(kind, x):
+            \"\"\"`kind`: "GRU" or "RNN".\"\"\"
+            cell = getattr(tnn, kind)(8, 16, num_layers=2)
+            out, h = cell(x, torch.zeros(1, x.size(1), 16))
+            return out
+        """
+        )
+    )
+    assert "getattr(tnn, kind)" in _blanked(source)
+    assert [f.code for f in _assert_same(source)] == ["BRN008"]
+
+
+def test_line_breaks_and_positions_are_kept() -> None:
+    reader = "\n\ndef last(x):\n    out, h = Encoder()(x)\n    return h[-1]\n"
+    source = (MODEL + FILLER + reader).replace("\n", "\r\n")
+    text = _blanked(source)
+    assert text.count("\r\n") == source.count("\r\n")
+    assert [(f.code, f.location) for f in _assert_same(source)] == [
+        ("BRN002", check_source(source.replace("\r\n", "\n"), "m.py")[0].location)
+    ]
+
+
+def test_a_lone_carriage_return_keeps_the_whole_text() -> None:
+    source = MODEL + "x = 1\ry = 2\n" + FILLER
+    assert _blanked(source) == source
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def test_a_name_imported_from_the_project_is_a_seed(tmp_path: Path) -> None:
+    """`Encoder` (no layer word) comes from a module the analysis follows."""
+    main = (
+        "import torch\nfrom models import Encoder\n\nrnn = torch.nn.LSTM(8, 8)\n"
+        + FILLER
+        + "\n\ndef last(x):\n    out, h = Encoder()(x)\n    return h[-1]\n"
+    )
+    root = _project(tmp_path, {"models.py": MODEL, "main.py": main})
+    text = _blanked(main, root / "main.py")
+    assert "out, h = Encoder()(x)" in text
+    assert [f.code for f in _assert_same(main, root / "main.py")] == ["BRN002"]
+
+
+def test_a_star_import_of_a_project_module_keeps_the_whole_text(tmp_path: Path) -> None:
+    main = "import torch\nfrom models import *\n\nrnn = torch.nn.LSTM(8, 8)\n" + FILLER
+    root = _project(tmp_path, {"models.py": MODEL, "main.py": main})
+    assert _blanked(main, root / "main.py") == main
+
+
+def test_what_an_importer_imports_is_kept(tmp_path: Path) -> None:
+    """`train.py` hands the encoder's state to `helpers.pool`: `pool` names no layer and
+    shares no name with the layer's class, but an importer reaches it."""
+    helpers = MODEL + FILLER + "\n\ndef pool(h):\n    return h[-1]\n"
+    train = (
+        "import torch\nfrom helpers import Encoder, pool\n\n"
+        "out, h = Encoder()(torch.zeros(3, 2, 8))\nlast = pool(h)\n"
+    )
+    root = _project(tmp_path, {"helpers.py": helpers, "train.py": train})
+    text = _blanked(helpers, root / "helpers.py")
+    assert "def pool(h):" in text
+    assert "def unrelated_0(" not in text
+    assert check_source(helpers, str(root / "helpers.py")) == _whole(helpers, root / "helpers.py")
