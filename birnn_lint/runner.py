@@ -93,8 +93,9 @@ def _check_task(
     task: _Task, codes: frozenset[str] | None, cache: cache_module.Cache | None
 ) -> _Outcome:
     """Read, look up, check and store one file; never raises for a bad file."""
+    path = Path(task.path)
     try:
-        source = read_source(Path(task.path))
+        source = read_source(path)
     except SourceReadError as error:
         return (
             task.index,
@@ -113,9 +114,10 @@ def _check_task(
             stage = "the analysis"
             with dependencies.recording() as others:
                 findings = _check_text(
-                    source.text, task.display, codes, is_notebook(task.path), Path(task.path)
+                    source.text, task.display, codes, is_notebook(task.path), path
                 )
-            others.discard(Path(task.path).resolve())
+            if others:  # resolving costs a system call per folder: only when needed
+                others.discard(path.resolve())
             depends = bool(others)
             if cache is not None and _cacheable(findings):
                 stage = "the cache"
