@@ -35,6 +35,8 @@ from birnn_lint.prefilter import (
 
 # CPython accepts at most 200 nested brackets; libcst is never given more than this.
 _MAX_BRACKETS = 150
+# Deeper than this (syntax-tree levels), a file is analysed whole (`relevant_code`).
+_MAX_DEPTH_TO_BLANK = 100
 _BRACKETS = re.compile(r"[\[\](){}]")
 
 
@@ -89,7 +91,9 @@ def check_source(
         return [too_complex_finding(filename, f"{nodes:,} syntax nodes")]
     if depth > MAX_DEPTH:
         return [too_complex_finding(filename, f"expressions nested {depth} deep")]
-    return _analyze(source, filename, codes, path, tree)
+    # A deep expression may exhaust the stack in the analysis of any body: only a file
+    # without one has bodies left out (their "too deeply nested" would go unreported).
+    return _analyze(source, filename, codes, path, tree if depth <= _MAX_DEPTH_TO_BLANK else None)
 
 
 def _imports_project_layers(path: Path | None, data: bytes) -> bool:
@@ -111,13 +115,19 @@ def _analyze(
     path: Path | None,
     tree: ast.Module | None = None,
 ) -> list[Finding]:
-    """libcst's analysis; with the built-in parser's `tree`, of the part of the file
-    connected to a layer only (`relevant_code`)."""
+    """libcst's analysis; with the built-in parser's `tree`, first of the part of the
+    file connected to a layer only (`relevant_code`), then, if that finds anything, of
+    the whole file (most files that reach the analysis have no finding)."""
     from birnn_lint.analysis.run import analyze  # deferred: libcst is slow to import
     from birnn_lint.relevant_code import relevant_text
 
     code = source if tree is None else relevant_text(source, tree, path)
-    return sorted(analyze(source, filename, codes, path, code), key=Finding.sort_key)
+    found = analyze(source, filename, codes, path, code)
+    if found and code is not source:
+        # Findings and fixes as the whole file has them: a fix picks a fresh name and
+        # the place of an added import from the whole module.
+        found = analyze(source, filename, codes, path)
+    return sorted(found, key=Finding.sort_key)
 
 
 def _max_brackets(source: str) -> int:

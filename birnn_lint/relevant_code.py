@@ -3,23 +3,28 @@ to a recurrent layer; the lines of the others are blanked before libcst parses t
 
 A big file (test utilities, a model zoo) often builds a layer in one class among a
 hundred that never touch one. libcst's parse costs in proportion to the text and every
-function is a root of the analysis; deciding what to blank costs one walk of the tree
-the built-in parser already made for the pre-selection.
+function is a root of the analysis; deciding what to blank costs a few scans of the text
+and of the tree the built-in parser already made for the pre-selection.
 
-Kept, so that the findings are those of the whole file:
+Kept, so that a file whose whole text has findings has some here too:
 - every statement that is not a top-level `def` or `class` (imports, assignments, the
   module's own code): cheap, and the module-level analysis reads them in order;
-- seeds: statements (imports aside) whose text names a layer or a layer's setting
-  (`LSTM`, `bidirectional`, `num_layers`, ...) or uses a name imported from a
-  module the analysis may follow into, and those that bind a name another file of the
-  project imports (its importers hand it values, `analysis/callers.py`);
+- seeds: statements whose text names a layer or a layer's setting (`LSTM`,
+  `bidirectional`, `num_layers`, ...) or a name bound by an import (in any scope) of a
+  module the analysis may follow into;
 - every top-level statement that shares a module-level name (one a top-level statement
   binds, or one declared `global`) with a kept one, transitively: that is the only way a
   value travels between top-level statements of a file. A statement's names are read
   from its text (every identifier-like word, in code, strings and comments alike: more
   than it uses, never fewer), which is several times faster than walking its tree.
+Nothing is blanked in a file another project file imports (the analysis then runs the
+importers' code into it, `analysis/callers.py`), in a file that does not import torch at
+the top level (its bare `nn` is torch's only if some code reads torch, `names.py`), nor
+in one read from standard input (its imports are not followed here).
 No position moves: a blanked line keeps its line break and the kept lines are the file's
-own, so findings, fixes and `noqa` comments refer to the file as it is.
+own. Where this analysis finds anything, the engine analyses the whole text again and
+reports that (`engine._analyze`): fixes choose fresh names and import places from the
+whole module, and a whole-file budget or limit may end differently.
 """
 
 from __future__ import annotations
@@ -28,9 +33,8 @@ import ast
 import re
 from pathlib import Path
 
-from birnn_lint.project.importers import MAX_IMPORTERS, importers_of
+from birnn_lint.project.importers import importers_of
 from birnn_lint.project.index import ProjectIndex
-from birnn_lint.project.layer_imports import Imported, imported_names
 
 # A statement naming one of these may hold or read a layer (or its results) by itself. A
 # class only guessed to be recurrent (`getattr(nn, name)`, a registry looked up by a
@@ -51,36 +55,46 @@ _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 def relevant_text(source: str, tree: ast.Module, path: Path | None) -> str:
     """`source` with the lines of the top-level definitions the analysis cannot need
     blanked (the text itself where there are too few to be worth it)."""
+    body = tree.body
+    if path is None or not body:
+        return source
     if "\r" in source.replace("\r\n", ""):
         return source  # a lone carriage return: lines counted otherwise than by "\n"
-    body = tree.body
     lines = source.split("\n")
     texts = [_text(lines, statement) for statement in body]
     words = [set(_WORD.findall(text)) for text in texts]
     module_names = set().union(*(_bound(s) for s in body))
     for match in _GLOBAL.finditer(source):
         module_names.update(_WORD.findall(match.group(1)))
-    triggers = _followed_imports(source, path)
-    if triggers is None:
-        return source  # a star import of a module the analysis follows
-    seeds = {
-        i
-        for i, statement in enumerate(body)
-        if type(statement) is not ast.Import
-        and type(statement) is not ast.ImportFrom
-        and (_SEED_WORDS.search(texts[i]) or words[i] & triggers)
-    }
     shared = [w & module_names for w in words]
+    code = [i for i, s in enumerate(body) if not isinstance(s, (ast.Import, ast.ImportFrom))]
+    seeds = {i for i in code if _SEED_WORDS.search(texts[i])}
+    # Imports only add seeds: too little to blank without them, too little with them.
+    if _blanked_lines(body, _connected(seeds, shared)) < MIN_BLANKED_LINES:
+        return source
+    if not any(_imports_torch(s) for s in body if not isinstance(s, _DEFINITIONS)):
+        return source
+    triggers = _followed_imports(tree, path)
+    if triggers is None or importers_of(path):
+        return source  # a followed module star-imported, or a file others import
+    seeds |= {i for i in code if words[i] & triggers}
     kept = _connected(seeds, shared)
     if _blanked_lines(body, kept) < MIN_BLANKED_LINES:
         return source
-    imported = _imported_by_importers(path)
-    if imported is None:
-        return source  # a file that star-imports this one may use any of it
-    if imported:
-        kept = _connected(seeds | {i for i, s in enumerate(body) if _bound(s) & imported}, shared)
     blanked = [s for i, s in enumerate(body) if type(s) in _DEFINITIONS and i not in kept]
-    return _blank(lines, blanked) if blanked else source
+    return _blank(lines, blanked)
+
+
+def _imports_torch(statement: ast.stmt) -> bool:
+    return any(
+        (type(node) is ast.Import and any(_is_torch(a.name) for a in node.names))
+        or (type(node) is ast.ImportFrom and not node.level and _is_torch(node.module or ""))
+        for node in ast.walk(statement)
+    )
+
+
+def _is_torch(module: str) -> bool:
+    return module == "torch" or module.startswith("torch.")
 
 
 def _text(lines: list[str], statement: ast.stmt) -> str:
@@ -138,52 +152,43 @@ def _blanked_lines(body: list[ast.stmt], kept: set[int]) -> int:
     )
 
 
-def _followed_imports(source: str, path: Path | None) -> set[str] | None:
-    """The names bound by imports the analysis may follow into a project module (not
-    torch's: the analysis reads those as torch's), and those of imports naming a layer
-    class (`from torch.nn import LSTM as Cell`: `Cell`). None when a module the analysis
-    follows is star-imported. Read from the import statements' text, as the
-    pre-selection does: every word of an imported list counts (`a as b`: both)."""
-    index = ProjectIndex.for_file(path) if path is not None else None
+def _followed_imports(tree: ast.Module, path: Path) -> set[str] | None:
+    """The names bound by the imports (in any scope) the analysis may follow into a
+    project module (not torch's: the analysis reads those as torch's), and those of
+    imported layer classes (`from torch.nn import LSTM as Cell`: `Cell`). None when a
+    module the analysis follows is star-imported."""
+    index = ProjectIndex.for_file(path)
     triggers: set[str] = set()
-    data = source.encode("utf-8", "surrogatepass")
-    for imported in imported_names(data):
-        listed = imported.listed
-        if listed is not None and any(_LAYER_WORD.search(name) for name in listed):
-            triggers.update(listed)
-        if index is None or path is None or not _followed(index, path, imported):
+    for node in ast.walk(tree):
+        if type(node) is ast.ImportFrom:
+            assert isinstance(node, ast.ImportFrom)
+            module, level = node.module or "", node.level
+        elif type(node) is ast.Import:
+            assert isinstance(node, ast.Import)
+            module, level = "", 0
+        else:
             continue
-        if listed is not None and not listed:
-            return None  # `from m import *`
-        triggers.update(listed if listed is not None else [imported.local.split(".")[0]])
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".", 1)[0]
+            if _LAYER_WORD.search(alias.name):
+                triggers.add(local)
+            target = alias.name if type(node) is ast.Import else module
+            if not _followed(index, path, target, level):
+                continue
+            if alias.name == "*":
+                return None
+            triggers.add(local)
     return triggers
 
 
-def _followed(index: ProjectIndex, path: Path, imported: Imported) -> bool:
-    module, level = imported.module, imported.level
-    if level == 0 and (module == "torch" or module.startswith("torch.")):
+def _followed(index: ProjectIndex, path: Path, module: str, level: int) -> bool:
+    if level == 0 and _is_torch(module):
         return False
     ref = index.resolve_module(path, module, level)
     if ref is None:
         return False
     name = ref.name or (index.module_name(ref.path) if ref.path is not None else "")
-    return not (name == "torch" or name.startswith("torch."))
-
-
-def _imported_by_importers(path: Path | None) -> set[str] | None:
-    """The names other files of the project import from this one (None: one of them
-    star-imports it)."""
-    if path is None:
-        return set()
-    entries = importers_of(path)
-    if len(entries) > MAX_IMPORTERS:
-        return set()  # a library module: the analysis does not follow its users back
-    names: set[str] = set()
-    for _importer, imported in entries:
-        if not imported:
-            return None
-        names.update(imported)
-    return names
+    return not _is_torch(name)
 
 
 def _blank(lines: list[str], statements: list[ast.stmt]) -> str:

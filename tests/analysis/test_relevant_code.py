@@ -4,7 +4,10 @@ finding: each case is checked against the analysis of the whole text."""
 from __future__ import annotations
 
 import ast
+import atexit
 import re
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -27,23 +30,28 @@ FILLER = "".join(
 )
 
 
-def _whole(source: str, path: Path | None = None) -> list[Finding]:
+# A file alone in a folder of its own (nothing imports it; it imports nothing there).
+ALONE = Path(tempfile.mkdtemp(prefix="relevant-code-")) / "m.py"
+atexit.register(shutil.rmtree, ALONE.parent, True)
+
+
+def _whole(source: str, path: Path = ALONE) -> list[Finding]:
     """The findings of the analysis of every line (no tree given: nothing blanked)."""
-    return _analyze(source, str(path or "m.py"), None, path)
+    return _analyze(source, str(path), None, path)
 
 
-def _blanked(source: str, path: Path | None = None) -> str:
+def _blanked(source: str, path: Path = ALONE) -> str:
     return relevant_text(source, ast.parse(source), path)
 
 
-def _assert_same(source: str, path: Path | None = None) -> list[Finding]:
+def _assert_same(source: str, path: Path = ALONE) -> list[Finding]:
     text = _blanked(source, path)
     assert text != source, "nothing blanked: the case does not test the blanking"
     assert text.count("\n") == source.count("\n")
     for kept, original in zip(text.split("\n"), source.split("\n"), strict=True):
         # a line is the file's own, or blank with its line break kept
         assert kept in (original, "\r" if original.endswith("\r") else "")
-    found = check_source(source, str(path or "m.py"), path=path)
+    found = check_source(source, str(path), path=path)
     assert found == _whole(source, path)
     return found
 
@@ -179,16 +187,95 @@ def test_a_star_import_of_a_project_module_keeps_the_whole_text(tmp_path: Path) 
     assert _blanked(main, root / "main.py") == main
 
 
-def test_what_an_importer_imports_is_kept(tmp_path: Path) -> None:
-    """`train.py` hands the encoder's state to `helpers.pool`: `pool` names no layer and
-    shares no name with the layer's class, but an importer reaches it."""
-    helpers = MODEL + FILLER + "\n\ndef pool(h):\n    return h[-1]\n"
+def test_a_file_other_files_import_is_read_whole(tmp_path: Path) -> None:
+    """`train.py` hands the encoder's state to `helpers.last`; whether the analysis runs
+    the importers' code into this file depends on all of it (`apply` calls what it
+    receives): nothing is blanked."""
+    helpers = MODEL + "\n\ndef last(h):\n    return h[-1]\n" + FILLER
+    helpers += "\n\ndef apply(fn, x):\n    return fn(x)\n"
     train = (
-        "import torch\nfrom helpers import Encoder, pool\n\n"
-        "out, h = Encoder()(torch.zeros(3, 2, 8))\nlast = pool(h)\n"
+        "import torch\nfrom helpers import last\n\n"
+        "out, h = torch.nn.GRU(8, 16, bidirectional=True)(torch.zeros(3, 2, 8))\nfinal = last(h)\n"
     )
     root = _project(tmp_path, {"helpers.py": helpers, "train.py": train})
-    text = _blanked(helpers, root / "helpers.py")
-    assert "def pool(h):" in text
-    assert "def unrelated_0(" not in text
-    assert check_source(helpers, str(root / "helpers.py")) == _whole(helpers, root / "helpers.py")
+    assert _blanked(helpers, root / "helpers.py") == helpers
+    found = check_source(helpers, str(root / "helpers.py"))
+    assert found == _whole(helpers, root / "helpers.py")
+    assert [f.code for f in found] == ["BRN002"]
+
+
+ENCODER_NN = """
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(8, 16, bidirectional=True)
+
+    def forward(self, x):
+        out, h = self.rnn(x)
+        return h[-1]
+"""
+
+
+def test_a_file_without_a_top_level_torch_import_is_read_whole() -> None:
+    """Its bare `nn` is torch's because some code reads `torch` (here a function no
+    layer reaches): blanking that function would silence the finding."""
+    source = FILLER + ENCODER_NN + "\n\ndef seed(s):\n    torch.manual_seed(s)\n"
+    assert _blanked(source) == source
+    assert [f.code for f in check_source(source, str(ALONE))] == ["BRN002"]
+
+
+def test_a_fix_is_built_from_the_whole_file() -> None:
+    """The fresh name of an added import avoids every top-level name (here `torch_`,
+    defined in a function no layer reaches): a file with findings is analysed whole."""
+    source = (
+        MODEL.replace("import torch\nimport torch.nn as nn\n", "import torch.nn as nn\n")
+        + "\n\ndef torch_(a):\n    return a\n"
+        + FILLER
+        + "\n\ndef last(x, torch=None):\n    out, h = Encoder()(x)\n    return h[-1]\n"
+    )
+    found = _assert_same(source)
+    assert found and found[0].fix is not None
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "import torch; import models\n",
+        "import torch\ntry: import models\nexcept ImportError: models = None\n",
+        "import torch\nfrom models import Encoder as Enc; models = None\n",
+    ],
+    ids=["after-semicolon", "in-try", "alias"],
+)
+def test_imports_of_any_form_are_followed(tmp_path: Path, head: str) -> None:
+    use = "Enc" if " as Enc" in head else "models.Encoder"
+    main = head + "\nrnn = torch.nn.LSTM(8, 8)\n" + FILLER
+    main += f"\n\ndef last(x):\n    out, h = {use}()(x)\n    return h[-1]\n"
+    root = _project(tmp_path, {"models.py": MODEL, "main.py": main})
+    assert f"out, h = {use}()(x)" in _blanked(main, root / "main.py")
+    assert [f.code for f in _assert_same(main, root / "main.py")] == ["BRN002"]
+
+
+def test_a_budget_spent_on_other_functions_ends_as_for_the_whole_file() -> None:
+    """Unrelated calls use up the file's budget of interpretations in the whole file;
+    the findings reported are the whole file's."""
+    busy = "\n\ndef inc(v):\n    return v + 1\n" + "".join(
+        f"\n\ndef busy_{i}(v):\n"
+        + "".join(f"    v = inc(v) + {k}\n" for k in range(20))
+        + "    return v\n"
+        for i in range(25)
+    )
+    source = MODEL + "\n\ndef read(x):\n    out, h = Encoder()(x)\n    return pool(h)\n"
+    source += "\n\ndef pool(h):\n    return h[-1]\n" + busy
+    assert check_source(source, str(ALONE)) == _whole(source)
+
+
+def test_a_deeply_nested_file_is_read_whole() -> None:
+    source = MODEL + "\n\ndef read(x):\n    out, h = Encoder()(x)\n    return h[-1]\n" + FILLER
+    source += "\n\ndef deep(v):\n    return " + " + ".join(["v"] * 350) + "\n"
+    assert check_source(source, str(ALONE)) == _whole(source)
+
+
+def test_standard_input_is_read_whole() -> None:
+    source = MODEL + FILLER
+    assert relevant_text(source, ast.parse(source), None) == source
