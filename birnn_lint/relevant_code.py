@@ -35,6 +35,7 @@ from pathlib import Path
 
 from birnn_lint.project.importers import importers_of
 from birnn_lint.project.index import ProjectIndex
+from birnn_lint.project.symbols import is_torch
 
 # A statement naming one of these may hold or read a layer (or its results) by itself. A
 # class only guessed to be recurrent (`getattr(nn, name)`, a registry looked up by a
@@ -87,14 +88,10 @@ def relevant_text(source: str, tree: ast.Module, path: Path | None) -> str:
 
 def _imports_torch(statement: ast.stmt) -> bool:
     return any(
-        (type(node) is ast.Import and any(_is_torch(a.name) for a in node.names))
-        or (type(node) is ast.ImportFrom and not node.level and _is_torch(node.module or ""))
+        (type(node) is ast.Import and any(is_torch(a.name) for a in node.names))
+        or (type(node) is ast.ImportFrom and not node.level and is_torch(node.module or ""))
         for node in ast.walk(statement)
     )
-
-
-def _is_torch(module: str) -> bool:
-    return module == "torch" or module.startswith("torch.")
 
 
 def _text(lines: list[str], statement: ast.stmt) -> str:
@@ -182,13 +179,13 @@ def _followed_imports(tree: ast.Module, path: Path) -> set[str] | None:
 
 
 def _followed(index: ProjectIndex, path: Path, module: str, level: int) -> bool:
-    if level == 0 and _is_torch(module):
+    if level == 0 and is_torch(module):
         return False
     ref = index.resolve_module(path, module, level)
     if ref is None:
         return False
     name = ref.name or (index.module_name(ref.path) if ref.path is not None else "")
-    return not _is_torch(name)
+    return not is_torch(name)
 
 
 def _blank(lines: list[str], statements: list[ast.stmt]) -> str:

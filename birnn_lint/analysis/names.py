@@ -30,6 +30,7 @@ from birnn_lint.analysis.scopes import (
     ScopeKind,
     join_names,
 )
+from birnn_lint.project.symbols import is_torch
 
 __all__ = [
     "FRAGMENT_NAMES",
@@ -304,10 +305,10 @@ class Resolver:
         return self._uses_torch
 
     def _imports_torch(self) -> bool:
-        if any(_is_torch(star.qualified) for star in self.star_imports):
+        if any(is_torch(star.qualified) for star in self.star_imports):
             return True
         return any(
-            binding.imported is not None and _is_torch(binding.imported.qualified)
+            binding.imported is not None and is_torch(binding.imported.qualified)
             for scope in self._scopes
             for bindings in scope.bindings.values()
             for binding in bindings
@@ -318,7 +319,3 @@ class Resolver:
             if node.value == "torch" and self.lookup(scope, "torch").unique == "torch":
                 return True
         return False
-
-
-def _is_torch(qualified: str) -> bool:
-    return qualified == "torch" or qualified.startswith("torch.")

@@ -40,8 +40,12 @@ class Symbol:
     @property
     def is_torch(self) -> bool:
         """Whether this is torch or something in it (external or torch's own source)."""
-        qualified = self.qualified_name
-        return qualified == "torch" or qualified.startswith("torch.")
+        return is_torch(self.qualified_name)
+
+
+def is_torch(qualified: str) -> bool:
+    """Whether a dotted name is torch or inside it (`torch.nn.LSTM`, not `torchvision`)."""
+    return qualified == "torch" or qualified.startswith("torch.")
 
 
 @dataclass(frozen=True)
