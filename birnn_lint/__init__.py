@@ -1,3 +1,3 @@
 """birnn-lint: finds misread PyTorch RNN/GRU/LSTM layouts without running the code."""
 
-__version__ = "0.2.1"
+__version__ = "0.2.2"

@@ -234,15 +234,7 @@ joined = torch.cat(
     ("snippet", "layers"),
     [
         (FAIRSEQ_LASER_BATCH_CAT_VIEW, 1),
-        pytest.param(
-            FAIRSEQ_LASER_PER_LAYER,
-            L,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known recall gap: rows indexed by a comprehension variable "
-                "(hiddens[2 * k]) are not followed, so the analysis stays silent",
-            ),
-        ),
+        (FAIRSEQ_LASER_PER_LAYER, L),
     ],
     ids=["one-layer", "per-layer-comprehension"],
 )

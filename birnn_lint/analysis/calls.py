@@ -31,6 +31,7 @@ from birnn_lint.analysis.values import (
     LayerKind,
     LayerList,
     LayerRef,
+    LocalDef,
     ModuleClass,
     NewTensor,
     Opaque,
@@ -142,6 +143,9 @@ class Calls(Functions):
                 return UNKNOWN
             if func.value == "getattr" and not bound:
                 return self.getattr_call(node)
+            local = self.env.values.get(func.value)
+            if isinstance(local, LocalDef):
+                return self.call_function(node, local.node, method=False, closure=True)
             if not bound:
                 callee_fn = self.file.module_function(func.value)
                 if callee_fn is not None:

@@ -37,11 +37,13 @@ class Functions(Statements):
         owner: FileState | None = None,
         instance: Instance | None = None,
         on_self: bool = False,
+        closure: bool = False,
     ) -> Value:
         """Interpret `callee` with the values this call passes, in this call's context
         (a method: on `instance`, whose attributes are known, when given). `on_self`: a
         method of the object this code runs on (`self.build()`, `super().__init__(...)`):
-        what it stores in `self` is seen here afterwards."""
+        what it stores in `self` is seen here afterwards. `closure`: a function defined
+        in this body, run with this body's bindings and object."""
         if on_self and instance is None:
             instance = self.this()
         args = [(a, self.flag_of(a.value, self.expr(a.value))) for a in node.args]
@@ -57,7 +59,8 @@ class Functions(Statements):
         values: list[Value] = [v for _, v in args]
         if instance is not None:
             values.append(instance)
-        key = self.file.summary_key(node, callee, values, self.env)
+        # A closure's result depends on the bindings it reads: not memoised.
+        key = None if closure else self.file.summary_key(node, callee, values, self.env)
         cached = self.file.summaries.get(key) if key is not None else None
         statuses: dict[int, Status]
         if cached is None and not budget.spend():
@@ -72,9 +75,10 @@ class Functions(Statements):
                 callee,
                 method,
                 args,
-                klass or (self.klass if method else None),
+                klass or (self.klass if method or closure else None),
                 owner,
-                instance,
+                self.instance if closure else instance,
+                closure,
             )
             if key is not None:
                 self.file.summaries[key] = (value, statuses, aliases, stored)
@@ -95,6 +99,7 @@ class Functions(Statements):
         klass: cst.ClassDef | None,
         owner: FileState | None = None,
         instance: Instance | None = None,
+        closure: bool = False,
     ) -> Summary:
         file = owner or self.file  # another file's facts for a class imported from there
         caller = (
@@ -103,7 +108,8 @@ class Functions(Statements):
             else self.file.top_level_name
         )
         context = self.context.enter(node, caller, callee.name.value)
-        env = file.method_env(callee)
+        # A closure sees the body's names, and the directions and kinds its path fixed.
+        env = self.env.copy() if closure else file.method_env(callee)
         env.pending = dict(self.env.pending)
         env.dim_alias = dict(self.env.dim_alias)
         if instance is not None:

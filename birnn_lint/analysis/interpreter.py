@@ -125,7 +125,8 @@ class Interpreter(Calls):
         comp: cst.CompFor | None = node.for_in
         while comp is not None:
             self.use(self.expr(comp.iter))
-            self.bind(comp.target, UNKNOWN)
+            index = self.loop_index(comp.iter, comp) if type(comp.target) is cst.Name else None
+            self.bind(comp.target, index or UNKNOWN)
             for cond in comp.ifs:
                 self.use(self.expr(cond.test))
             comp = comp.inner_for_in

@@ -15,6 +15,7 @@ from enum import Enum
 
 import libcst as cst
 
+from birnn_lint.analysis.factories import forwarded_class
 from birnn_lint.analysis.layers import children
 
 
@@ -168,7 +169,11 @@ class ModuleScopes:
         scope: Scope,
         stack: list[tuple[cst.CSTNode, Scope]],
     ) -> None:
-        scope.bind(node.name.value, Binding(BindingKind.OTHER, node))
+        forwarded = forwarded_class(node) if type(node) is cst.FunctionDef else None
+        if forwarded is not None:  # `def LSTM(a, b, **kw): return nn.LSTM(a, b, **kw)`
+            scope.bind(node.name.value, Binding(BindingKind.ALIAS, node, value=forwarded))
+        else:
+            scope.bind(node.name.value, Binding(BindingKind.OTHER, node))
         stack.extend((d.decorator, scope) for d in node.decorators)
         outer = scope
         if node.type_parameters is not None:

@@ -19,6 +19,7 @@ from birnn_lint.analysis.values import (
     Instance,
     LayerInfo,
     LayerRef,
+    LoopIndex,
     NewTensor,
     Opaque,
     SizeValue,
@@ -47,6 +48,11 @@ def arg(args: Sequence[cst.Arg], position: int, keyword: str) -> cst.Arg | None:
 def dim_symbol(owner: Opaque, axis: int) -> str:
     """The size of axis `axis` of the object `owner`, before it is known what it is."""
     return f"dim:{owner.ident}:{axis}"
+
+
+def _unresolved_dim(size: Size) -> bool:
+    """One axis of an object that no layer's input was tied to."""
+    return size.coef == 1 and len(size.syms) == 1 and size.syms[0].startswith("dim:")
 
 
 class SizeReader(InterpreterBase):
@@ -95,22 +101,35 @@ class SizeReader(InterpreterBase):
             if tensor.layer in value_.layers:
                 return Size(tensor.directions)
             return None
+        named = self.named_size(node, key)
         if isinstance(value_, SizeValue):
             size = self.normalize(value_.size)
             if tensor is not None and size.known is not None and size.known > 0:
                 return tensor.layer.literal_size(size.known, tensor.directions)
+            if named is not None and _unresolved_dim(size):
+                # `batch_size = tokens.size(0)` with `tokens` embedded before the layer
+                # sees it: the axis is not tied to the layer's input, the name is.
+                return named
             return size
-        name = last_name(key or "")
-        if isinstance(node, (cst.Name, cst.Attribute)):
-            if BATCH_NAMES.match(name):
-                return Size.of("B")
-            if TIME_NAMES.match(name):
-                return Size.of("T")
+        if named is not None:
+            return named
         if type(node) is cst.BinaryOperation and type(node.operator) is cst.Multiply:
             a = self.size_of(node.left, tensor)
             b = self.size_of(node.right, tensor)
             if isinstance(a, Size) and isinstance(b, Size):
                 return a * b
+        return None
+
+    @staticmethod
+    def named_size(node: cst.BaseExpression, key: str | None) -> Size | None:
+        """The batch or time size a variable's name says it holds."""
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        name = last_name(key or "")
+        if BATCH_NAMES.match(name):
+            return Size.of("B")
+        if TIME_NAMES.match(name):
+            return Size.of("T")
         return None
 
     def for_layer(self, size: Size, layer: LayerInfo, directions: int) -> Size:
@@ -156,6 +175,8 @@ class SizeReader(InterpreterBase):
                     items.append("keep")
                 elif per_sample and _minus_one(value):
                     items.append("last-valid")
+                elif (row := self.layer_row(value, tensor)) is not None:
+                    items.append(row)
                 else:
                     return None
             else:
@@ -165,6 +186,52 @@ class SizeReader(InterpreterBase):
                     return None
                 items.append(parsed)
         return items
+
+    def loop_index(self, iterated: cst.BaseExpression, owner: cst.CSTNode) -> LoopIndex | None:
+        """The variable of `for k in range(n)` as an index over n (n a name, attribute
+        or literal: evaluated again here, so nothing with effects)."""
+        if not (
+            type(iterated) is cst.Call
+            and type(iterated.func) is cst.Name
+            and iterated.func.value == "range"
+            and "range" not in self.env.values
+            and "range" not in self.file.names.top_level_names
+            and len(iterated.args) == 1
+            and iterated.args[0].keyword is None
+            and not iterated.args[0].star
+            and type(iterated.args[0].value) in (cst.Name, cst.Attribute, cst.Integer)
+        ):
+            return None
+        count = self.size_of(iterated.args[0].value)
+        if not isinstance(count, Size):
+            return None
+        return LoopIndex(self.file.opaque_for(owner).ident, count)
+
+    def layer_row(self, value: cst.BaseExpression, tensor: Tensor) -> lay.LayerRow | None:
+        """`2 * k` or `2 * k + 1`, k running over the tensor's layer's layers: each
+        layer's forward or backward row in turn."""
+        direction = 0
+        if type(value) is cst.BinaryOperation and type(value.operator) is cst.Add:
+            if literal(value.right) != (True, 1):
+                return None
+            direction, value = 1, value.left
+        if type(value) is not cst.BinaryOperation or type(value.operator) is not cst.Multiply:
+            return None
+        for two, k in ((value.left, value.right), (value.right, value.left)):
+            if literal(two) != (True, 2) or type(k) is not cst.Name:
+                continue
+            index = self.env.values.get(k.value)
+            if isinstance(index, LoopIndex) and self.counts_layers(index.count, tensor):
+                return lay.LayerRow(direction)
+        return None
+
+    def counts_layers(self, count: Size, tensor: Tensor) -> bool:
+        layer = tensor.layer
+        resolved = self.for_layer(count, layer, tensor.directions)
+        if resolved == layer.layers_size:
+            return True
+        setting = layer.num_layers
+        return resolved.known is not None and setting.known and setting.value == resolved.known
 
     def is_last_layer(self, value: cst.BaseExpression, tensor: Tensor) -> bool:
         if not (

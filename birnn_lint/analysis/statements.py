@@ -18,6 +18,7 @@ from birnn_lint.analysis.values import (
     UNKNOWN,
     LayerList,
     LayerRef,
+    LocalDef,
     ShapeValue,
     SizeValue,
     Tensor,
@@ -59,8 +60,11 @@ class Statements(Guards):
         elif type(stmt) is cst.Match:
             self.match_statement(stmt)
         elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            if type(self.scope_node) is not cst.Module:
-                self.env.assign(stmt.name.value, UNKNOWN)  # a nested def rebinds its name
+            if type(self.scope_node) is not cst.Module:  # a nested def rebinds its name
+                value: Value = UNKNOWN
+                if type(stmt) is cst.FunctionDef and not stmt.decorators:
+                    value = LocalDef(self.file.opaque_for(stmt).ident, stmt)
+                self.env.assign(stmt.name.value, value)
         elif type(stmt) is cst.IndentedBlock:
             self.run_block(stmt.body)
 
@@ -163,6 +167,8 @@ class Statements(Guards):
                 element = LayerRef(merged_layer(list(iterated.layers)))  # each member
             else:
                 self.use(iterated)
+                if type(stmt.target) is cst.Name:
+                    element = self.loop_index(stmt.iter, stmt) or element
         else:
             self.use(self.expr(stmt.test))
         entry = self.env

@@ -75,9 +75,17 @@ class TensorOps(SizeReader):
             if len(args) == 1 and isinstance(args[0].value, (cst.Tuple, cst.List)):
                 size_args = [cst.Arg(e.value) for e in args[0].value.elements]
             targets = [self.size_of(a.value, tensor) for a in size_args]
-            if any(t is None for t in targets) or any(a.star for a in size_args):
+            if any(a.star for a in size_args):
                 self.use(tensor)
                 return UNKNOWN
+            if any(t is None for t in targets):
+                # `view(batch, self.hidden_size * self.hidden_factor)`: the known sizes
+                # around the unknown ones can still show samples mixed.
+                mixed = lay.reshape_partly_known(tensor.layout, targets)
+                if mixed is None:
+                    self.use(tensor)
+                    return UNKNOWN
+                return self.reshaped(node, method, receiver_node, tensor, mixed, size_args, targets)
             result = lay.reshape(tensor.layout, [t for t in targets if t is not None])
             return self.reshaped(node, method, receiver_node, tensor, result, size_args, targets)
         if method == "flatten":

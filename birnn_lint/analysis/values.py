@@ -372,6 +372,24 @@ class ConstValue:
     value: bool | str | None
 
 
+@dataclass(frozen=True)
+class LocalDef:
+    """A function defined inside the body being interpreted (a closure): called there,
+    it runs with the body's bindings, as Python's closures read them at the call."""
+
+    ident: int
+    node: cst.FunctionDef = field(compare=False)
+
+
+@dataclass(frozen=True)
+class LoopIndex:
+    """`k` of `for k in range(n)` (a loop or a comprehension): `count` is the size n
+    denotes, read before any layer is known (see SizeReader.for_layer)."""
+
+    ident: int
+    count: Size
+
+
 class Unknown:
     def __repr__(self) -> str:
         return "UNKNOWN"
@@ -398,5 +416,7 @@ Value = (
     | Instance
     | ShapeKeeper
     | ConstValue
+    | LoopIndex
+    | LocalDef
     | Unknown
 )

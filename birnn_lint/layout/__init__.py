@@ -17,6 +17,7 @@ from __future__ import annotations
 from birnn_lint.layout.indexing import (
     FOREIGN_COUNT,
     Index,
+    LayerRow,
     Slice,
     index,
 )
@@ -54,6 +55,7 @@ from birnn_lint.layout.regroup import (
     reduce,
     repeat_interleave,
     reshape,
+    reshape_partly_known,
     reverse_axes,
     select_along,
     split_directions,
@@ -83,6 +85,7 @@ __all__ = [
     "ProblemKind",
     "Result",
     "Size",
+    "LayerRow",
     "Slice",
     "TIME",
     "Target",
@@ -99,6 +102,7 @@ __all__ = [
     "reduce",
     "repeat_interleave",
     "reshape",
+    "reshape_partly_known",
     "reverse_axes",
     "select_along",
     "split_directions",

@@ -25,8 +25,8 @@ from birnn_lint.layout.model import (
 
 # An index item: an int (a literal, possibly negative), "last-layer" (num_layers - 1),
 # "last-valid" (`lengths - 1`: each sequence's own last step, on the time axis),
-# a Slice, None (a new axis), Ellipsis, or "keep" (a tensor/unknown index that keeps the
-# axis, such as a permutation).
+# a Slice, a LayerRow, None (a new axis), Ellipsis, or "keep" (a tensor/unknown index that
+# keeps the axis, such as a permutation).
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,15 @@ class Slice:
     negative_stop: bool = False
 
 
-Index = int | str | Slice | None | type(Ellipsis)
+@dataclass(frozen=True)
+class LayerRow:
+    """Row `2 * k + direction` with `k` running over the layers (`for k in range(L)`):
+    each layer's state of one direction, one layer at a time."""
+
+    direction: int
+
+
+Index = int | str | Slice | LayerRow | None | type(Ellipsis)
 
 # The detail of the order problem of `h[:k]` with k another layer's num_layers.
 FOREIGN_COUNT = "slice by another layer's count"
@@ -76,6 +84,11 @@ def index(layout: Layout, items: list[object]) -> Result:
             if [f.kind for f in live(axis)] != [TIME]:
                 return None
             fixed[TIME] = "last-valid"
+        elif isinstance(item, LayerRow):
+            kinds = [f.kind for f in live(axis)]
+            if kinds != [LAYER, DIR] or live(axis)[1].size.known != 2:
+                return None
+            fixed.update({LAYER: "each", DIR: item.direction})
         elif isinstance(item, int) or item == "last-layer":
             picked = _pick(axis, item)
             if picked is None:

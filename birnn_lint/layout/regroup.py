@@ -58,6 +58,23 @@ def reshape(layout: Layout, targets: list[Target]) -> Result:
     return Layout(tuple(axes), layout.fixed)
 
 
+def reshape_partly_known(layout: Layout, targets: list[Target | None]) -> Problem | None:
+    """A reshape some of whose sizes are unknown (None): the span from the first unknown
+    size or -1 to the last is read as one -1, so the known sizes before and after it
+    still group the factors. Only a batch mix is trusted from that reading."""
+    spots = [i for i, t in enumerate(targets) if t is None or t == WILD]
+    if not spots:
+        return None
+    merged: list[Target] = []
+    for t in targets[: spots[0]] + [WILD] + targets[spots[-1] + 1 :]:
+        assert t is not None
+        merged.append(t)
+    result = reshape(layout, merged)
+    if isinstance(result, Problem) and result.kind is ProblemKind.BATCH_MIX:
+        return result
+    return None
+
+
 def _group(
     flat: list[Factor], targets: list[Target]
 ) -> tuple[list[Axis], list[Factor]] | Problem | None:

@@ -14,6 +14,25 @@ def kinds(layout):
     return [[f.kind for f in lay.live(axis)] for axis in layout.axes]
 
 
+def test_reshape_with_unknown_sizes_reports_only_a_sure_batch_mix():
+    # view(batch, hidden * hidden_factor) with hidden_factor unknown: the leading batch
+    # size alone shows the mix; the same sizes after moving the batch first do not.
+    assert lay.reshape_partly_known(state(), [B, None]).kind == "batch-mix"
+    assert lay.reshape_partly_known(state(), [None, Size(2) * H]).kind == "batch-mix"
+    moved = lay.transpose(state(), 0, 1)
+    assert lay.reshape_partly_known(moved, [B, None]) is None
+    # one layer, one direction: nothing precedes the batch
+    assert lay.reshape_partly_known(state(1, Size(1)), [B, None]) is None
+    # unknown and -1 side by side read as one -1; known sizes between them are absorbed
+    assert lay.reshape_partly_known(state(), [B, None, WILD]).kind == "batch-mix"
+    assert lay.reshape_partly_known(state(), [B, None, Size(2), WILD]).kind == "batch-mix"
+    # a direction/layer order problem needs every size: not reported from a partial view
+    assert lay.reshape_partly_known(state(), [Size(2), L, None]) is None
+    # a literal that may be the batch size proves nothing
+    assert lay.reshape_partly_known(state(), [Size(3), None]) is None
+    assert lay.reshape_partly_known(state(), [B, H]) is None  # nothing unknown
+
+
 def test_state_and_output_layouts():
     assert kinds(state()) == [["layer", "direction"], ["batch"], ["hidden"]]
     out = lay.output_layout(2, H, True, 1)

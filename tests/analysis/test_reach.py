@@ -676,6 +676,104 @@ FORMS: dict[str, tuple[str, str, str, str, str]] = {
         "h_n.transpose(0, 1).reshape(-1, 2 * H)",
         "BRN003",
     ),
+    "a size the analysis cannot compute beside the batch": (
+        "sizes",
+        """
+        class VAE(nn.Module):
+            def __init__(self, num_layers=2, bidirectional=True):
+                super().__init__()
+                self.hidden_size = 16
+                self.hidden_factor = (2 if bidirectional else 1) * num_layers
+                self.rnn = nn.GRU(8, 16, num_layers, bidirectional=bidirectional,
+                                  batch_first=True)
+
+            def forward(self, tokens):
+                batch_size = tokens.size(0)
+                _, hidden = self.rnn(self.embed(tokens))
+                return {read}
+        """,
+        "hidden.view(batch_size, self.hidden_size * self.hidden_factor)",
+        "hidden.transpose(0, 1).reshape(batch_size, self.hidden_size * self.hidden_factor)",
+        "BRN003",
+    ),
+    "rows of each layer by a comprehension's index": (
+        "plain",
+        """
+        rnn = nn.LSTM(8, 16, num_layers=2, bidirectional=True)
+
+        def f(x):
+            out, (h, c) = rnn(x)
+            return torch.cat([{read} for k in range(2)], dim=0)
+        """,
+        "torch.cat([h[2 * k], h[2 * k + 1]], 0).view(1, x.size(1), 32)",
+        "torch.cat([h[2 * k], h[k * 2 + 1]], 1).view(1, x.size(1), 32)",
+        "BRN003",
+    ),
+    "a closure defined in the body": (
+        "cross-function",
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.GRU(8, 16, num_layers=2, bidirectional=True)
+
+            def forward(self, x):
+                out, h = self.rnn(x)
+
+                def summary(state):
+                    return {read}
+
+                return summary(h)
+        """,
+        "state[-1]",
+        "torch.cat((state[-2], state[-1]), dim=-1)",
+        "BRN002",
+    ),
+    "a closure reading the body's names under a direction test": (
+        "cross-function",
+        """
+        class M(nn.Module):
+            def __init__(self, num_layers=2, bidirectional=False):
+                super().__init__()
+                self.num_layers = num_layers
+                self.bidirectional = bidirectional
+                self.rnn = nn.LSTM(8, 16, num_layers=num_layers, bidirectional=bidirectional)
+
+            def forward(self, x):
+                bsz = x.size(1)
+                out, (h, c) = self.rnn(x)
+                if self.bidirectional:
+
+                    def combine(outs):
+                        return torch.cat([{read} for i in range(self.num_layers)], dim=0)
+
+                    h = combine(h)
+                return h
+        """,
+        "torch.cat([outs[2 * i], outs[2 * i + 1]], dim=0).view(1, bsz, 32)",
+        "torch.cat([outs[2 * i], outs[2 * i + 1]], dim=1).view(1, bsz, 32)",
+        "BRN003",
+    ),
+    "rows of each layer by a loop's index": (
+        "plain",
+        """
+        class M(nn.Module):
+            def __init__(self, layers=3):
+                super().__init__()
+                self.layers = layers
+                self.rnn = nn.GRU(8, 16, num_layers=layers, bidirectional=True)
+
+            def forward(self, x):
+                out, h = self.rnn(x)
+                joined = []
+                for i in range(self.layers):
+                    joined.append({read})
+                return joined
+        """,
+        "torch.cat((h[2 * i], h[2 * i + 1]), dim=0).reshape(x.size(1), -1)",
+        "torch.cat((h[2 * i], h[2 * i + 1]), dim=1)",
+        "BRN003",
+    ),
 }
 
 
@@ -694,4 +792,63 @@ def test_the_wrong_read_is_flagged(name: str) -> None:
 def test_the_right_read_is_silent(name: str) -> None:
     _, template, _, right, _ = FORMS[name]
     found = check_source(_source(template, right), "reach.py")
+    assert found == [], [f.message for f in found]
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [
+        "for k in range(3)",  # not the layer count: the rows are not each layer's
+        "for k in range(n)",  # an unknown count
+        "for k in reversed(range(2))",  # not `range(n)` itself
+    ],
+)
+def test_rows_by_an_index_over_something_else_are_not_followed(loop: str) -> None:
+    template = """
+        rnn = nn.LSTM(8, 16, num_layers=2, bidirectional=True)
+
+        def f(x, n):
+            out, (h, c) = rnn(x)
+            return [torch.cat([h[2 * k], h[2 * k + 1]], 0).view(1, x.size(1), 32) LOOP]
+        """
+    found = check_source(_source(template.replace("LOOP", loop), ""), "reach.py")
+    assert found == [], [f.message for f in found]
+
+
+def test_a_shadowed_range_is_not_an_index() -> None:
+    template = """
+        def range(n):
+            return [0] * n
+
+        rnn = nn.LSTM(8, 16, num_layers=2, bidirectional=True)
+
+        def f(x):
+            out, (h, c) = rnn(x)
+            return [torch.cat([h[2 * k], h[2 * k + 1]], 0).view(1, x.size(1), 32)
+                    for k in range(2)]
+        """
+    found = check_source(_source(template, ""), "reach.py")
+    assert found == [], [f.message for f in found]
+
+
+def test_a_decorated_or_shadowed_closure_is_not_followed() -> None:
+    template = """
+        import functools
+
+        rnn = nn.GRU(8, 16, num_layers=2, bidirectional=True)
+
+        def f(x):
+            out, h = rnn(x)
+
+            @functools.lru_cache
+            def last(state):
+                return state[-1]
+
+            def first(state):
+                return state[-1]
+
+            first = len
+            return last(h), first(h)
+        """
+    found = check_source(_source(template, ""), "reach.py")
     assert found == [], [f.message for f in found]

@@ -390,6 +390,36 @@ result = torch.cat({expr}, dim=2){mark}
 """
 )
 
+# Sentence-VAE's encoder: the class by name, every row of the state flattened per sample
+# with a size the analysis cannot compute (`hidden_factor` stored in __init__).
+ROW_COUNT_VIEW = (
+    HEAD
+    + """
+class Encoder(nn.Module):
+    def __init__(self, cell="gru", num_layers=2, bidirectional=True):
+        super().__init__()
+        self.bidirectional = bidirectional
+        self.num_layers = num_layers
+        self.hidden_size = 6
+        rnn = nn.GRU if cell == "gru" else nn.RNN
+        self.rnn = rnn(4, 6, num_layers=num_layers, bidirectional=bidirectional,
+                       batch_first=True)
+        self.hidden_factor = (2 if bidirectional else 1) * num_layers
+
+    def forward(self, tokens):
+        batch_size = tokens.size(0)
+        _, hidden = self.rnn(tokens * 1.0)
+        if self.bidirectional or self.num_layers > 1:
+            hidden = {expr}
+        return hidden
+
+
+model = Encoder()
+x = torch.randn(3, 5, 4)
+result = model(x)
+"""
+)
+
 CAT_LAST_TWO = "torch.cat((h_n[-2], h_n[-1]), dim=1)"
 HALVES_LAST_FIRST = "torch.cat((output[:, -1, :6], output[:, 0, 6:]), dim=-1)"
 
@@ -489,6 +519,16 @@ SNIPPETS: list[Snippet] = [
             {"utils.py": UTILS,
              "star_project.py": STAR_PROJECT.format(bidirectional=False, mark="")},
             "forward_last_layer", "rnn"),
+    one("row_count_view_bug", F.CLASS_RUNTIME,
+        ROW_COUNT_VIEW.format(
+            expr="hidden.view(batch_size, self.hidden_size * self.hidden_factor)"
+            "  # <- BRN003"),
+        "per_sample", "model.rnn"),
+    one("row_count_view_correct", F.CLASS_RUNTIME,
+        ROW_COUNT_VIEW.format(
+            expr="hidden.transpose(0, 1).reshape(batch_size, "
+            "self.hidden_size * self.hidden_factor)"),
+        "per_sample", "model.rnn"),
     one("aliased_bug", F.NAME_RESOLUTION, ALIASED, "summary"),
     one("shadowed_correct", F.NAME_RESOLUTION, SHADOWED, "summary", "rnn.inner"),
 ]  # fmt: skip

@@ -210,6 +210,22 @@ def transpose_view_all_rows(r: Run) -> tuple[Tensor, Tensor]:
 
 
 @idiom
+def batch_view_by_row_count(r: Run) -> tuple[Tensor, Tensor]:
+    rows = r.directions * r.setup.layers  # Sentence-VAE's hidden_factor
+    return r.h_n.view(r.h_n.size(1), H * rows), _per_sample(r)
+
+
+@idiom
+def per_layer_batch_cat_view(r: Run) -> tuple[Tensor, Tensor]:
+    h, batch = r.h_n, r.h_n.size(1)
+    joined = [
+        torch.cat([h[2 * i], h[2 * i + 1]], dim=0).view(1, batch, 2 * H)
+        for i in range(r.setup.layers)
+    ]
+    return torch.cat(joined, dim=0), _per_layer_joined(r)
+
+
+@idiom
 def all_rows_cat_feature(r: Run) -> tuple[Tensor, Tensor]:
     return torch.cat([r.h_n[i, :, :] for i in range(r.h_n.shape[0])], dim=1), _per_sample(r)
 

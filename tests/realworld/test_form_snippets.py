@@ -50,6 +50,8 @@ TRUTHS: dict[str, Callable[[Reference, dict[str, Any]], Tensor]] = {
     "output": lambda ref, ns: torch.cat(tuple(ref.outputs), dim=-1),
     "every_layer_both": lambda ref, ns: torch.cat((ref.h_n[:, 0], ref.h_n[:, 1]), dim=-1),
     "forward_last_layer_row": lambda ref, ns: ref.h_n[-1, 0].unsqueeze(0),
+    # each sample's rows, layer-major: (batch, layers * directions * hidden)
+    "per_sample": lambda ref, ns: ref.h_n.permute(2, 0, 1, 3).reshape(ref.h_n.size(2), -1),
 }
 
 
