@@ -71,9 +71,16 @@ def too_complex_finding(filename: str, what: str) -> Finding:
     )
 
 
+# An exception's text may be a whole syntax tree (a KeyError on a node): one line of it.
+_MAX_ERROR_TEXT = 200
+
+
 def internal_error_finding(filename: str, what: str, error: BaseException) -> Finding:
+    text = " ".join(str(error).split())
+    if len(text) > _MAX_ERROR_TEXT:
+        text = text[: _MAX_ERROR_TEXT - 3] + "..."
     message = (
-        f"internal error in {what}: {type(error).__name__}: {error}; "
+        f"internal error in {what}: {type(error).__name__}: {text}; "
         "please report this at the birnn-lint issue tracker with the file attached"
     )
     return _diagnostic(InternalErrorDiagnostic, filename, message)

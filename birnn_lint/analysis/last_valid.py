@@ -23,15 +23,10 @@ from birnn_lint import layout as lay
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.env import Status
 from birnn_lint.analysis.layers import assignments_in, literal
-from birnn_lint.analysis.sizes import SizeReader, arg
+from birnn_lint.analysis.sizes import INDEX_METHODS, SizeReader, arg
 from birnn_lint.analysis.values import OUTPUT, UNKNOWN, Tensor, Value
 from birnn_lint.layout import Layout, Size
 
-# Methods that shape or convert an index tensor without changing which step it names.
-_INDEX_METHODS = frozenset(
-    "view reshape expand expand_as unsqueeze long int to cuda cpu type repeat contiguous "
-    "detach clone".split()
-)
 _FEATURE_SPREAD = frozenset({"expand", "repeat"})
 # Local names followed back to their assignment, at most this many.
 _MAX_NAMES = 3
@@ -114,7 +109,7 @@ def _index_method(node: cst.BaseExpression) -> bool:
     return (
         type(node) is cst.Call
         and type(node.func) is cst.Attribute
-        and node.func.attr.value in _INDEX_METHODS
+        and node.func.attr.value in INDEX_METHODS
     )
 
 

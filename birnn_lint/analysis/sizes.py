@@ -12,7 +12,7 @@ import libcst as cst
 
 from birnn_lint import layout as lay
 from birnn_lint.analysis.base import InterpreterBase
-from birnn_lint.analysis.layers import literal
+from birnn_lint.analysis.layers import assignments_in, literal
 from birnn_lint.analysis.values import (
     AxisRead,
     DirectionCount,
@@ -53,6 +53,13 @@ def dim_symbol(owner: Opaque, axis: int) -> str:
 def _unresolved_dim(size: Size) -> bool:
     """One axis of an object that no layer's input was tied to."""
     return size.coef == 1 and len(size.syms) == 1 and size.syms[0].startswith("dim:")
+
+
+# Methods that shape or convert an index tensor without changing which positions it names.
+INDEX_METHODS = frozenset(
+    "view reshape expand expand_as unsqueeze long int to cuda cpu type repeat contiguous "
+    "detach clone".split()
+)
 
 
 class SizeReader(InterpreterBase):
@@ -154,11 +161,11 @@ class SizeReader(InterpreterBase):
         return out
 
     def index_items(self, node: cst.Subscript, tensor: Tensor) -> list[object] | None:
-        # `out[torch.arange(B), lengths - 1]`: each sample at its own last valid step.
-        values = [e.slice.value for e in node.slice if type(e.slice) is cst.Index]
-        per_sample = len(values) == len(node.slice) == 2 and any(_is_arange(v) for v in values)
+        # `out[torch.arange(B), lengths - 1]`: each sample at its own last valid step (also
+        # with `, :` after, `arange(0, B)`, `.long()`, either index held in a local name).
+        origins = self.per_sample_origins(node)
         items: list[object] = []
-        for element in node.slice:
+        for position, element in enumerate(node.slice):
             part = element.slice
             if type(part) is cst.Index:
                 value = part.value
@@ -171,9 +178,9 @@ class SizeReader(InterpreterBase):
                     items.append(Ellipsis)
                 elif self.is_last_layer(value, tensor):
                     items.append("last-layer")
-                elif per_sample and _is_arange(value):
+                elif origins is not None and position < 2 and _is_arange(origins[position]):
                     items.append("keep")
-                elif per_sample and _minus_one(value):
+                elif origins is not None and position < 2 and _minus_one(origins[position]):
                     items.append("last-valid")
                 elif (row := self.layer_row(value, tensor)) is not None:
                     items.append(row)
@@ -186,6 +193,40 @@ class SizeReader(InterpreterBase):
                     return None
                 items.append(parsed)
         return items
+
+    def per_sample_origins(self, node: cst.Subscript) -> list[cst.BaseExpression] | None:
+        """The two index expressions of `out[rows, steps]` (then only `:` or `...`) that
+        pick one step per sample, `rows` a whole `arange` and `steps` `x - 1`, each
+        followed back through index methods and a local name; else None."""
+        elements = list(node.slice)
+        while len(elements) > 2 and _keeps_axis(elements[-1]):
+            elements.pop()
+        parts = [e.slice for e in elements]
+        indices = [p for p in parts if type(p) is cst.Index]
+        if len(parts) != 2 or len(indices) != 2:
+            return None
+        origins = [self.index_origin(p.value) for p in indices]
+        if any(_is_arange(o) for o in origins) and any(_minus_one(o) for o in origins):
+            return origins
+        return None
+
+    def index_origin(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        """`node` without the methods that only convert or reshape an index (`.long()`,
+        `.to(device)`), through local names assigned once, at most three."""
+        for _ in range(4):
+            while (
+                type(node) is cst.Call
+                and type(node.func) is cst.Attribute
+                and node.func.attr.value in INDEX_METHODS
+            ):
+                node = node.func.value
+            if type(node) is not cst.Name:
+                break
+            values = assignments_in(self.scope_node, node.value)
+            if len(values) != 1:
+                break
+            node = values[0]
+        return node
 
     def loop_index(self, iterated: cst.BaseExpression, owner: cst.CSTNode) -> LoopIndex | None:
         """The variable of `for k in range(n)` as an index over n (n a name, attribute
@@ -342,12 +383,23 @@ class SizeReader(InterpreterBase):
 
 
 def _is_arange(node: cst.BaseExpression) -> bool:
-    """`torch.arange(n)` / `range(n)`: every sample, in order."""
+    """`torch.arange(n)` / `range(n)` (or from 0): every sample, in order."""
     if type(node) is not cst.Call:
         return False
     func = node.func
     name = func.attr.value if type(func) is cst.Attribute else getattr(func, "value", "")
-    return name in ("arange", "range") and len(node.args) == 1
+    positional = [a for a in node.args if a.keyword is None and not a.star]
+    if name not in ("arange", "range") or len(positional) not in (1, 2):
+        return False
+    return len(positional) == 1 or literal(positional[0].value) == (True, 0)
+
+
+def _keeps_axis(element: cst.SubscriptElement) -> bool:
+    """`:` or `...` after the indices: the remaining axes whole."""
+    part = element.slice
+    if type(part) is cst.Slice:
+        return part.lower is None and part.upper is None and part.step is None
+    return type(part) is cst.Index and type(part.value) is cst.Ellipsis
 
 
 def _minus_one(node: cst.BaseExpression) -> bool:

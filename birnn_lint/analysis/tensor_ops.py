@@ -63,9 +63,17 @@ class TensorOps(SizeReader):
         return value if ok and isinstance(value, int) and not isinstance(value, bool) else None
 
     def tensor_method(
-        self, node: cst.Call, receiver_node: cst.BaseExpression, tensor: Tensor, method: str
+        self,
+        node: cst.Call,
+        receiver_node: cst.BaseExpression,
+        tensor: Tensor,
+        method: str,
+        args: Sequence[cst.Arg] | None = None,
     ) -> Value:
-        args = list(node.args)
+        """`tensor.method(...)`; `args`: the method's arguments where `node` is the
+        function form (`torch.reshape(h, (B, -1))`: what follows the tensor). Findings
+        are reported on `node`, the code as written."""
+        args = list(node.args if args is None else args)
         if method in TRANSPARENT_METHODS:
             for arg in args:
                 self.use(self.expr(arg.value))
@@ -365,8 +373,7 @@ class TensorOps(SizeReader):
             first = _arg(args, 0, "input")
             value = self.expr(first.value) if first is not None else UNKNOWN
             if isinstance(value, Tensor) and first is not None:
-                rest = cst.Call(func=cst.Attribute(first.value, cst.Name(short)), args=args[1:])
-                return self.tensor_method(rest, first.value, value, short)
+                return self.tensor_method(node, first.value, value, short, args[1:])
             self.use(value)
             for arg in args[1:]:
                 self.use(self.expr(arg.value))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from birnn_lint import layout as lay
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import Applicability, FixSpec, IndexEvent, RuleContext, SplitEvent
@@ -13,6 +15,14 @@ from birnn_lint.rules._common import is_colon, subject, when
 def _axis_name(tensor_layout: lay.Layout, axis: int) -> str:
     kinds = [f.kind for f in lay.live(tensor_layout.axes[axis])]
     return kinds[0] if len(kinds) == 1 else "?"
+
+
+def _arg_text(arg: cst.Arg, ctx: RuleContext) -> str:
+    """An argument as written, without the comma that follows it."""
+    value = ctx.code(arg.value)
+    if arg.keyword is not None:
+        return f"{arg.keyword.value}={value}"
+    return arg.star + value
 
 
 class OutputDirectionSplitAxis(CheckRule):
@@ -39,15 +49,18 @@ class OutputDirectionSplitAxis(CheckRule):
         if axis is None or axis == feature:
             return
         node = event.node
-        first = ctx.code(node.args[0].value)
-        new = f"{ctx.code(node.func)}({first}, dim=-1)"
+        if event.dim_arg is not None:  # the axis argument, in the method or function form
+            edit = (event.dim_arg.value, "-1")
+        else:  # the default axis 0: name the last one
+            args = ", ".join(_arg_text(a, ctx) for a in node.args)
+            edit = (node, f"{ctx.code(node.func)}({args}, dim=-1)")
         ctx.report(
             type(self),
             node,
             f"{subject(tensor)}: `{ctx.code(node)}` splits the {_axis_name(tensor.layout, axis)} "
             f"axis in two{when(tensor)}; the directions are the halves of the last axis "
             "[forward | backward]",
-            FixSpec(Applicability.UNSAFE, "Split the last axis", ((node, new),)),
+            FixSpec(Applicability.UNSAFE, "Split the last axis", (edit,)),
         )
 
     def on_index(self, event: IndexEvent, ctx: RuleContext) -> None:

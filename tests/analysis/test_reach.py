@@ -754,6 +754,34 @@ FORMS: dict[str, tuple[str, str, str, str, str]] = {
         "torch.cat([outs[2 * i], outs[2 * i + 1]], dim=1).view(1, bsz, 32)",
         "BRN003",
     ),
+    "each sample's last step, a trailing colon and arange from 0": (
+        "lengths-last-step",
+        """
+        rnn = nn.GRU(8, 16, batch_first=True, bidirectional=True)
+
+        def f(x, lengths):
+            out, h = rnn(x)
+            return {read}
+        """,
+        "out[torch.arange(0, x.size(0)), lengths - 1, :]",
+        "torch.cat((out[torch.arange(0, x.size(0)), lengths - 1, :16], out[:, 0, 16:]), -1)",
+        "BRN005",
+    ),
+    "each sample's last step through local names": (
+        "lengths-last-step",
+        """
+        rnn = nn.LSTM(8, 16, batch_first=True, bidirectional=True)
+
+        def f(x, lengths):
+            out, (h, c) = rnn(x)
+            rows = torch.arange(x.size(0)).long()
+            steps = (lengths - 1).to(x.device)
+            return {read}
+        """,
+        "out[rows, steps]",
+        "torch.cat((out[rows, steps, :16], out[:, 0, 16:]), dim=-1)",
+        "BRN005",
+    ),
     "rows of each layer by a loop's index": (
         "plain",
         """
@@ -851,4 +879,29 @@ def test_a_decorated_or_shadowed_closure_is_not_followed() -> None:
             return last(h), first(h)
         """
     found = check_source(_source(template, ""), "reach.py")
+    assert found == [], [f.message for f in found]
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "out[torch.arange(x.size(0)), lengths - 1, :16]",  # the forward half only
+        "out[rows, lengths - 1]",  # rows assigned twice: not followed
+        "out[torch.arange(1, x.size(0)), lengths - 1]",  # not every sample from 0
+    ],
+)
+def test_a_last_step_index_that_is_not_each_samples_whole_step_is_not_followed(
+    read: str,
+) -> None:
+    template = """
+        rnn = nn.GRU(8, 16, batch_first=True, bidirectional=True)
+
+        def f(x, lengths, flip):
+            out, h = rnn(x)
+            rows = torch.arange(x.size(0))
+            if flip:
+                rows = rows.flip(0)
+            return {read}
+        """
+    found = check_source(_source(template, read), "reach.py")
     assert found == [], [f.message for f in found]

@@ -494,6 +494,16 @@ SNIPPETS: list[Snippet] = [
     one("lengths_correct", F.LENGTHS_LAST_STEP,
         LENGTHS.format(expr="torch.cat((output[torch.arange(3), lengths - 1, :6], "
                        "output[:, 0, 6:]), dim=-1)"), "summary_packed"),
+    one("lengths_locals_bug", F.LENGTHS_LAST_STEP,
+        LENGTHS.format(expr="output[rows, steps, :]  # <- BRN005").replace(
+            "result =", "rows = torch.arange(0, x.size(0)).long()\n"
+            "steps = (lengths - 1).to(x.device)\nresult ="),
+        "summary_packed"),
+    one("lengths_locals_correct", F.LENGTHS_LAST_STEP,
+        LENGTHS.format(expr="torch.cat((output[rows, steps, :6], output[:, 0, 6:]), dim=-1)")
+        .replace("result =", "rows = torch.arange(0, x.size(0)).long()\n"
+                 "steps = (lengths - 1).to(x.device)\nresult ="),
+        "summary_packed"),
     one("gather_bug", F.LENGTHS_LAST_STEP,
         GATHER.format(bidirectional=True,
                       expr="output.gather(1, index).squeeze(1)  # <- BRN005"),
