@@ -144,7 +144,7 @@ class Calls(Functions):
             if func.value == "getattr" and not bound:
                 return self.getattr_call(node)
             local = self.env.values.get(func.value)
-            if isinstance(local, LocalDef):
+            if isinstance(local, LocalDef) and local.scope is self.scope_node:
                 return self.call_function(node, local.node, method=False, closure=True)
             if not bound:
                 callee_fn = self.file.module_function(func.value)
@@ -334,10 +334,16 @@ class Calls(Functions):
         if hx_value is not None:
             self.initial_states(node, layer, directions, hx_value, inp, input_obj)
         hidden = layer.state_hidden
+        steps, samples = lay.TIME_SIZE, lay.BATCH_SIZE
+        if inp is not None and batch_first is not None:
+            units = self.unit_axes(inp.value)
+            time_axis = 1 if batch_first else 0
+            steps = Size(1) if time_axis in units else steps
+            samples = Size(1) if 1 - time_axis in units else samples
         state_h = Tensor(
             layer,
             STATE_H,
-            lay.state_layout(layer.layers_size, directions, hidden, layer.ident),
+            lay.state_layout(layer.layers_size, directions, hidden, layer.ident, samples),
             directions,
         )
         state: Value = state_h
@@ -348,7 +354,7 @@ class Calls(Functions):
             state_c = Tensor(
                 layer,
                 STATE_C,
-                lay.state_layout(layer.layers_size, directions, layer.hidden, layer.ident),
+                lay.state_layout(layer.layers_size, directions, layer.hidden, layer.ident, samples),
                 directions,
             )
             state = TupleValue((state_h, state_c), TupleTag.LSTM_STATE, layer)
@@ -364,7 +370,7 @@ class Calls(Functions):
             output = Tensor(
                 layer,
                 OUTPUT,
-                lay.output_layout(directions, hidden, batch_first, layer.ident),
+                lay.output_layout(directions, hidden, batch_first, layer.ident, steps, samples),
                 directions,
             )
         return TupleValue((output, state), TupleTag.RESULT, layer)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from birnn_lint.analysis.layers import children
+from birnn_lint.analysis.layers import POSITIONAL, children
 
 
 def forwarded_class(function: cst.FunctionDef) -> cst.BaseExpression | None:
@@ -50,17 +50,25 @@ def forwarded_class(function: cst.FunctionDef) -> cst.BaseExpression | None:
 def _forwarding_call(
     value: cst.BaseExpression, names: list[str], kwargs: str | None, own: str
 ) -> cst.BaseExpression | None:
-    """`Class(p1, ..., pk, **kwargs)`: the parameters in order, nothing else."""
-    if type(value) is not cst.Call or type(value.func) not in (cst.Name, cst.Attribute):
+    """`Class(p1, ..., pk, **kwargs)` of a recurrent class: the parameters in order,
+    nothing else, named as the class names its own first k (so that a caller's
+    `LSTM(8, 16, 2, bidirectional=True)` means what it would mean to the class)."""
+    func = value.func if type(value) is cst.Call else None
+    if type(func) is cst.Name and func.value != own:  # not a call of itself
+        last = func.value
+    elif type(func) is cst.Attribute:
+        last = func.attr.value
+    else:
         return None
-    if type(value.func) is cst.Name and value.func.value == own:
+    assert type(value) is cst.Call
+    if names != POSITIONAL.get(last, [])[: len(names)]:
         return None
     expected = [(name, "") for name in names] + ([(kwargs, "**")] if kwargs else [])
     given = [
         (arg.value.value, arg.star) if type(arg.value) is cst.Name and arg.keyword is None else None
         for arg in value.args
     ]
-    return value.func if given == expected else None
+    return func if given == expected else None
 
 
 def _alone(statement: cst.BaseStatement) -> cst.BaseSmallStatement | None:
@@ -83,7 +91,7 @@ def _returns_only(statements: list[cst.BaseStatement], held: str) -> bool:
         node = stack.pop()
         if isinstance(node, _OPAQUE_NODES) or (type(node) is cst.Return and node is not final):
             return False  # a nested scope, a generator, another exit: not read
-        if held in _bound_names(node):
+        if held in _bound_names(node) or _changes(node, held):
             return False
         stack.extend(children(node))
     return True
@@ -99,6 +107,25 @@ _OPAQUE_NODES = (
     cst.Yield,
     cst.Await,
 )
+
+
+def _changes(node: cst.CSTNode, held: str) -> bool:
+    """`held.batch_first = True`, `held.x[0] = ...`, `del held.x`, `setattr(held, ...)`:
+    the object returned is no longer what the class built from the arguments."""
+    targets: list[cst.BaseExpression] = []
+    if type(node) is cst.Assign:
+        targets = [t.target for t in node.targets]
+    elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.Del)):
+        targets = [node.target]
+    elif type(node) is cst.Call and type(node.func) is cst.Name and node.args:
+        if node.func.value in ("setattr", "delattr"):
+            targets = [node.args[0].value]
+    for target in targets:
+        while isinstance(target, (cst.Attribute, cst.Subscript)):
+            target = target.value
+        if type(target) is cst.Name and target.value == held:
+            return True
+    return False
 
 
 def _bound_names(node: cst.CSTNode) -> set[str]:

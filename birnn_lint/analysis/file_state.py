@@ -319,10 +319,21 @@ class FileState(ClassFacts, Recorder):
         return self._opaque[node]
 
     def summary_key(
-        self, call: cst.Call, callee: cst.FunctionDef, args: list[Value], env: Env
+        self,
+        call: cst.Call | None,
+        callee: cst.FunctionDef,
+        args: list[Value],
+        env: Env,
+        extra: tuple[object, ...] = (),
+        relevant: set[int] | None = None,
     ) -> object | None:
-        statuses = frozenset(env.pending.items())
-        key = (call, callee, tuple(args), statuses)
+        """`relevant`: the held-back findings the result can depend on (None: all)."""
+        pending = env.pending
+        if relevant is None:
+            statuses = frozenset(pending.items())
+        else:
+            statuses = frozenset((i, pending[i]) for i in relevant if i in pending)
+        key = (call, callee, tuple(args), statuses, extra)
         try:
             hash(key)
         except TypeError:

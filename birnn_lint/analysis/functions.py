@@ -4,13 +4,14 @@ call-site sensitive, bounded in depth, memoised per call site and abstract argum
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from birnn_lint.analysis import budget
-from birnn_lint.analysis.env import Status, merge_values
-from birnn_lint.analysis.layers import literal
+from birnn_lint.analysis.env import Status, merge_values, pending_of
+from birnn_lint.analysis.layers import children, literal
 from birnn_lint.analysis.statements import Statements
 from birnn_lint.analysis.values import UNKNOWN, ConstValue, Instance, LayerRef, SizeValue, Value
 from birnn_lint.layout import Size
@@ -59,8 +60,16 @@ class Functions(Statements):
         values: list[Value] = [v for _, v in args]
         if instance is not None:
             values.append(instance)
-        # A closure's result depends on the bindings it reads: not memoised.
-        key = None if closure else self.file.summary_key(node, callee, values, self.env)
+        if closure:
+            # Keyed by the bindings it reads and the findings they hold back, not by the
+            # call: a closure called at many places with the same values runs once.
+            reads = self._reads(callee)
+            relevant: set[int] = set()
+            for value in values + [v for _, v in reads]:
+                relevant |= pending_of(value)
+            key = self.file.summary_key(None, callee, values, self.env, reads, relevant)
+        else:
+            key = self.file.summary_key(node, callee, values, self.env)
         cached = self.file.summaries.get(key) if key is not None else None
         statuses: dict[int, Status]
         if cached is None and not budget.spend():
@@ -89,6 +98,16 @@ class Functions(Statements):
             for name, held in stored:
                 self.env.values["self." + name] = held
         return value
+
+    def _reads(self, closure: cst.FunctionDef) -> tuple[tuple[str, Value], ...]:
+        """The caller's bindings of the names a closure reads (`self.x` included)."""
+        names = _names_read(closure)
+        values = self.env.values
+        return tuple(
+            (key, value)
+            for key, value in sorted(values.items(), key=lambda item: item[0])
+            if key in names or ("self" in names and key.startswith("self."))
+        )
 
     def interpret_callee(
         self,
@@ -189,6 +208,19 @@ class Functions(Statements):
             if type(star) is cst.Param:
                 self.env.assign(star.name.value, UNKNOWN)
         return escaped
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_read(function: cst.FunctionDef) -> frozenset[str]:
+    """Every name a function's body mentions (a superset of the free names it reads)."""
+    found: set[str] = set()
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        if type(node) is cst.Name:
+            found.add(node.value)
+        stack.extend(children(node))
+    return frozenset(found)
 
 
 def _fits(node: cst.Call, callee: cst.FunctionDef, method: bool) -> bool:

@@ -23,7 +23,7 @@ from birnn_lint import layout as lay
 from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.env import Status
 from birnn_lint.analysis.layers import assignments_in, literal
-from birnn_lint.analysis.sizes import INDEX_METHODS, SizeReader, arg
+from birnn_lint.analysis.sizes import INDEX_METHODS, SizeReader, arg, index_root
 from birnn_lint.analysis.values import OUTPUT, UNKNOWN, Tensor, Value
 from birnn_lint.layout import Layout, Size
 
@@ -92,7 +92,7 @@ def _is_last_valid_index(interp: SizeReader, node: cst.BaseExpression, tensor: T
             # `idx = (lengths - 1).view(-1, 1).expand(B, F)` then `idx = idx.unsqueeze(1)`:
             # one assignment from elsewhere, the others only reshaping the name itself.
             values = assignments_in(interp.scope_node, node.value)
-            origins = [v for v in values if _root(v) != node.value]
+            origins = [v for v in values if index_root(v) != node.value]
             if len(origins) != 1:
                 break
             for value in values:
@@ -111,14 +111,6 @@ def _index_method(node: cst.BaseExpression) -> bool:
         and type(node.func) is cst.Attribute
         and node.func.attr.value in INDEX_METHODS
     )
-
-
-def _root(node: cst.BaseExpression) -> str | None:
-    """The name a chain of index methods starts from (`idx` of `idx.unsqueeze(1)`)."""
-    while _index_method(node):
-        assert type(node) is cst.Call and type(node.func) is cst.Attribute
-        node = node.func.value
-    return node.value if type(node) is cst.Name else None
 
 
 def _spreads_in_chain(interp: SizeReader, node: cst.BaseExpression, tensor: Tensor) -> bool:

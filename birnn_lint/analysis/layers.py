@@ -18,7 +18,7 @@ LAYER_CLASSES = {
 
 _GRU_ARGS = "input_size hidden_size num_layers bias batch_first dropout bidirectional".split()
 # Positional order of each constructor's settings (nn.RNN takes `nonlinearity` 4th).
-_POSITIONAL = {
+POSITIONAL = _POSITIONAL = {
     "RNN": _GRU_ARGS[:3] + ["nonlinearity"] + _GRU_ARGS[3:],
     "GRU": _GRU_ARGS,
     "LSTM": _GRU_ARGS + ["proj_size"],

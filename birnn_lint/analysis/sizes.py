@@ -212,21 +212,50 @@ class SizeReader(InterpreterBase):
 
     def index_origin(self, node: cst.BaseExpression) -> cst.BaseExpression:
         """`node` without the methods that only convert or reshape an index (`.long()`,
-        `.to(device)`), through local names assigned once, at most three."""
+        `.to(device)`), through local names (at most three) assigned once from elsewhere
+        and otherwise only from themselves (`rows = rows.cuda()`)."""
         for _ in range(4):
-            while (
-                type(node) is cst.Call
-                and type(node.func) is cst.Attribute
-                and node.func.attr.value in INDEX_METHODS
-            ):
-                node = node.func.value
+            node = strip_index_methods(node)
+            if type(node) is not cst.Name:
+                break
+            values = assignments_in(self.scope_node, node.value)
+            origins = [v for v in values if index_root(v) != node.value]
+            if len(origins) != 1:
+                break
+            node = origins[0]
+        return node
+
+    def unit_axes(self, node: cst.BaseExpression) -> frozenset[int]:
+        """The axes of a layer's 3-d input that are literally 1: `emb.unsqueeze(0)` (one
+        time step for a time-major layer), `x.view(1, 1, -1)`, also through a local name
+        assigned once. Results then have a single step (or sample): nothing to mix."""
+        for _ in range(3):
             if type(node) is not cst.Name:
                 break
             values = assignments_in(self.scope_node, node.value)
             if len(values) != 1:
-                break
+                return frozenset()
             node = values[0]
-        return node
+        if type(node) is not cst.Call or type(node.func) is not cst.Attribute:
+            return frozenset()
+        method = node.func.attr.value
+        args = [a.value for a in node.args if not a.star and a.keyword is None]
+        if method == "unsqueeze" and len(args) == 2 and self.is_torch_function(node.func):
+            args = args[1:]  # torch.unsqueeze(x, 0)
+        if method == "unsqueeze" and len(args) == 1:
+            ok, dim = literal(args[0])
+            if ok and isinstance(dim, int) and not isinstance(dim, bool) and -3 <= dim < 3:
+                return frozenset({dim % 3})
+            return frozenset()
+        if method in ("view", "reshape"):
+            if len(args) == 1 and type(args[0]) in (cst.Tuple, cst.List):
+                args = [e.value for e in args[0].elements]  # type: ignore[attr-defined]
+            if len(args) == 3:
+                return frozenset(i for i, a in enumerate(args) if literal(a) == (True, 1))
+        return frozenset()
+
+    def is_torch_function(self, func: cst.Attribute) -> bool:
+        return self.file.qualified(func) == "torch." + func.attr.value
 
     def loop_index(self, iterated: cst.BaseExpression, owner: cst.CSTNode) -> LoopIndex | None:
         """The variable of `for k in range(n)` as an index over n (n a name, attribute
@@ -392,6 +421,22 @@ def _is_arange(node: cst.BaseExpression) -> bool:
     if name not in ("arange", "range") or len(positional) not in (1, 2):
         return False
     return len(positional) == 1 or literal(positional[0].value) == (True, 0)
+
+
+def strip_index_methods(node: cst.BaseExpression) -> cst.BaseExpression:
+    while (
+        type(node) is cst.Call
+        and type(node.func) is cst.Attribute
+        and node.func.attr.value in INDEX_METHODS
+    ):
+        node = node.func.value
+    return node
+
+
+def index_root(node: cst.BaseExpression) -> str | None:
+    """The name a chain of index methods starts from (`idx` of `idx.unsqueeze(1)`)."""
+    node = strip_index_methods(node)
+    return node.value if type(node) is cst.Name else None
 
 
 def _keeps_axis(element: cst.SubscriptElement) -> bool:

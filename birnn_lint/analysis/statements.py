@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
+from birnn_lint.analysis import budget
 from birnn_lint.analysis.env import Env, merge, pending_of
 from birnn_lint.analysis.guards import DirectionGuard, Guards
 from birnn_lint.analysis.layer_sets import merged_layer
@@ -40,6 +41,7 @@ class Statements(Guards):
             self.statement(stmt)
 
     def statement(self, stmt: cst.CSTNode) -> None:
+        budget.statement()
         self.current_statement = stmt
         if type(stmt) is cst.SimpleStatementLine:
             for small in stmt.body:
@@ -63,7 +65,7 @@ class Statements(Guards):
             if type(self.scope_node) is not cst.Module:  # a nested def rebinds its name
                 value: Value = UNKNOWN
                 if type(stmt) is cst.FunctionDef and not stmt.decorators:
-                    value = LocalDef(self.file.opaque_for(stmt).ident, stmt)
+                    value = LocalDef(self.file.opaque_for(stmt).ident, stmt, self.scope_node)
                 self.env.assign(stmt.name.value, value)
         elif type(stmt) is cst.IndentedBlock:
             self.run_block(stmt.body)

@@ -374,11 +374,14 @@ class ConstValue:
 
 @dataclass(frozen=True)
 class LocalDef:
-    """A function defined inside the body being interpreted (a closure): called there,
-    it runs with the body's bindings, as Python's closures read them at the call."""
+    """A function defined inside the body being interpreted (a closure): called in that
+    body (`scope`), it runs with the body's bindings, as Python's closures read them at
+    the call. Called anywhere else (returned, passed on), it is not followed: the names
+    it reads are then the defining body's, which the caller's environment does not hold."""
 
     ident: int
     node: cst.FunctionDef = field(compare=False)
+    scope: cst.CSTNode = field(compare=False)
 
 
 @dataclass(frozen=True)

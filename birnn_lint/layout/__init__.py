@@ -23,6 +23,7 @@ from birnn_lint.layout.indexing import (
 )
 from birnn_lint.layout.model import (
     BATCH,
+    BATCH_SIZE,
     BATCH_SYMBOL,
     DIR,
     HIDDEN,
@@ -30,6 +31,7 @@ from birnn_lint.layout.model import (
     ONE,
     OTHER,
     TIME,
+    TIME_SIZE,
     Axis,
     Factor,
     FactorKind,
@@ -97,6 +99,8 @@ __all__ = [
     "live",
     "movedim",
     "norm_dim",
+    "BATCH_SIZE",
+    "TIME_SIZE",
     "output_layout",
     "permute",
     "reduce",

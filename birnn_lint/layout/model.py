@@ -158,19 +158,34 @@ Result = Layout | Problem | None
 # ---------------------------------------------------------------- constructors
 
 
-def state_layout(num_layers: Size, directions: int, hidden: Size, owner: int) -> Layout:
+# The batch and time sizes of a layer's results, unless the input shows them to be 1.
+BATCH_SIZE = Size.of("B")
+TIME_SIZE = Size.of("T")
+
+
+def state_layout(
+    num_layers: Size, directions: int, hidden: Size, owner: int, batch: Size = BATCH_SIZE
+) -> Layout:
     return Layout(
         (
             (Factor(LAYER, num_layers, owner), Factor(DIR, Size(directions), owner)),
-            (Factor(BATCH, Size.of("B")),),
+            (Factor(BATCH, batch),),
             (Factor(HIDDEN, hidden, owner),),
         )
     )
 
 
-def output_layout(directions: int, hidden: Size, batch_first: bool, owner: int) -> Layout:
-    time: Axis = (Factor(TIME, Size.of("T")),)
-    batch: Axis = (Factor(BATCH, Size.of("B")),)
+def output_layout(
+    directions: int,
+    hidden: Size,
+    batch_first: bool,
+    owner: int,
+    steps: Size = TIME_SIZE,
+    samples: Size = BATCH_SIZE,
+) -> Layout:
+    """`steps`, `samples`: Size(1) where the input shows a single step or sample."""
+    time: Axis = (Factor(TIME, steps),)
+    batch: Axis = (Factor(BATCH, samples),)
     feature: Axis = (Factor(DIR, Size(directions), owner), Factor(HIDDEN, hidden, owner))
     return Layout((batch, time, feature) if batch_first else (time, batch, feature))
 

@@ -31,6 +31,17 @@ Target = Size | str
 
 def reshape(layout: Layout, targets: list[Target]) -> Result:
     """`view` / `reshape` to `targets` (sizes, at most one WILD for -1)."""
+    result = _regroup(layout, targets)
+    if (
+        isinstance(result, Problem)
+        and result.kind is ProblemKind.BATCH_MIX
+        and not any(f.kind == BATCH for f in layout.factors() if not f.size.is_one)
+    ):
+        return None  # one sample (or none known): nothing to mix
+    return result
+
+
+def _regroup(layout: Layout, targets: list[Target]) -> Result:
     flat = [f for f in layout.factors() if not f.size.is_one]
     if sum(1 for t in targets if t == WILD) > 1:
         return None
@@ -101,11 +112,19 @@ def _group(
 
 def _conflict(taken: list[Factor], nxt: Factor, target: Size) -> Problem | None:
     """A target boundary that falls inside a factor. It mixes samples when the target
-    is the batch but other factors come before it, or when the target already holds
-    other factors and would take part of the batch; a literal that may be the batch
-    size itself (view(2, 3, ...)) proves nothing."""
-    if BATCH_SYMBOL in target.syms and any(not f.size.is_one for f in taken + [nxt]):
-        return Problem(ProblemKind.BATCH_MIX, "split")
+    is (a multiple of) the batch but other factors come before the batch in it, or when
+    the target already holds other factors and would take part of the batch. A batch
+    followed by part of the next factor (`(B, 4, H).reshape(3 * B, -1)`) splits each
+    sample's values into rows, mixing nothing; a literal that may be the batch size
+    itself (view(2, 3, ...)) proves nothing."""
+    if BATCH_SYMBOL in target.syms:
+        before_batch = []
+        for factor in taken + [nxt]:
+            if factor.kind == BATCH:
+                break
+            before_batch.append(factor)
+        if any(not f.size.is_one for f in before_batch):
+            return Problem(ProblemKind.BATCH_MIX, "split")
     if nxt.kind == BATCH and taken:
         return Problem(ProblemKind.BATCH_MIX, "split")
     return None

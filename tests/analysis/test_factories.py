@@ -75,6 +75,24 @@ NOT_FORWARDING = {
             m = nn.LSTM(input_size, hidden_size, **kwargs)
             return m, None
         """,
+    "named unlike the class's parameters": """
+        def LSTM(input_size, hidden_size, num_layers, bidirectional, **kwargs):
+            # nn.LSTM's fourth parameter is `bias`: LSTM(8, 16, 1, bidirectional=True)
+            # builds a unidirectional layer with bias=True.
+            return nn.LSTM(input_size, hidden_size, num_layers, bidirectional, **kwargs)
+        """,
+    "changes the object it returns": """
+        def LSTM(input_size, hidden_size, **kwargs):
+            m = nn.LSTM(input_size, hidden_size, **kwargs)
+            m.batch_first = True
+            return m
+        """,
+    "changes it through setattr": """
+        def LSTM(input_size, hidden_size, **kwargs):
+            m = nn.LSTM(input_size, hidden_size, **kwargs)
+            setattr(m, "batch_first", True)
+            return m
+        """,
     "decorated": """
         @register
         def LSTM(input_size, hidden_size, **kwargs):

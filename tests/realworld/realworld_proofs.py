@@ -370,6 +370,13 @@ def index_lengths_unidir(r: Run) -> tuple[Tensor, Tensor]:
 
 
 @idiom
+def index_lengths_locals_bidi(r: Run) -> tuple[Tensor, Tensor]:
+    rows = torch.arange(0, r.output.size(0)).long()
+    steps = r.lengths - 1
+    return r.output[rows, steps, :], r.summary()
+
+
+@idiom
 def lengths_last_step_bidi_tm(r: Run) -> tuple[Tensor, Tensor]:
     steps, batch, _ = r.output.size()
     index = torch.arange(0, batch) * steps + (r.lengths - 1)
