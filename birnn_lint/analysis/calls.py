@@ -104,6 +104,12 @@ class Calls(Functions):
                 return self.instance_method(node, receiver, method)
             if isinstance(receiver, LayerList) and method == "append" and node.args:
                 return self.append(func.value, receiver, node.args[0])
+            if method in ("unsqueeze", "view", "reshape") and not isinstance(receiver, Tensor):
+                units = self.unit_axes(node)
+                if units:  # the object now has an axis of size 1 (a layer's one step)
+                    for arg in node.args:
+                        self.use(self.expr(arg.value))
+                    return Opaque(self.file.opaque_for(node).ident, units)
             if method in NEW_TENSOR_METHODS and qname is None:
                 return self.new_tensor(node, NEW_TENSOR_METHODS[method], node.args)
             if isinstance(receiver, NewTensor) and method in TRANSPARENT_METHODS:
@@ -335,8 +341,8 @@ class Calls(Functions):
             self.initial_states(node, layer, directions, hx_value, inp, input_obj)
         hidden = layer.state_hidden
         steps, samples = lay.TIME_SIZE, lay.BATCH_SIZE
-        if inp is not None and batch_first is not None:
-            units = self.unit_axes(inp.value)
+        if isinstance(inp_value, Opaque) and inp_value.units and batch_first is not None:
+            units = inp_value.units
             time_axis = 1 if batch_first else 0
             steps = Size(1) if time_axis in units else steps
             samples = Size(1) if 1 - time_axis in units else samples

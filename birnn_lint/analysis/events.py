@@ -72,6 +72,8 @@ class ReshapeEvent:
     size_args: tuple[cst.Arg, ...]
     # For order problems: index of the first of the two swapped sizes in size_args.
     swapped_at: int | None = None
+    # A size after the first counts samples (`view(-1, 2 * B)`).
+    batch_after_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ class SplitEvent:
     dim: int | None
     dim_arg: cst.Arg | None
     split_size_is_hidden: bool = False
+    # The tensor's expression: `h` of `h.chunk(2)` and of `torch.chunk(h, 2)`.
+    receiver: cst.BaseExpression | None = None
 
 
 @dataclass(frozen=True)
@@ -238,6 +242,16 @@ class RuleContext:
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+    def atom(self, node: cst.BaseExpression) -> str:
+        """The code of `node` as the receiver of a method or an index: bracketed unless
+        it already binds tighter (`h`, `self.h`, `f(x)`, `h[0]`, `(h + 1)`); the
+        function forms' first argument may be any expression (`torch.chunk(h + 1, 2)`)."""
+        text = self.code(node)
+        tight = isinstance(node, (cst.Name, cst.Attribute, cst.Call, cst.Subscript))
+        if tight or bool(getattr(node, "lpar", None)):
+            return text
+        return f"({text})"
 
     def report(
         self,

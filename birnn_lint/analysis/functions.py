@@ -67,7 +67,17 @@ class Functions(Statements):
             relevant: set[int] = set()
             for value in values + [v for _, v in reads]:
                 relevant |= pending_of(value)
-            key = self.file.summary_key(None, callee, values, self.env, reads, relevant)
+            env = self.env
+            # What the path fixed (directions, kinds, input axes) and how the arguments
+            # are named also shape the run.
+            path = (
+                frozenset(env.directions.items()),
+                env.kinds,
+                frozenset(env.dim_alias.items()),
+                tuple(a.keyword.value if a.keyword else a.star for a in node.args),
+            )
+            extra: tuple[object, ...] = (*reads, path)
+            key = self.file.summary_key(None, callee, values, env, extra, relevant)
         else:
             key = self.file.summary_key(node, callee, values, self.env)
         cached = self.file.summaries.get(key) if key is not None else None
@@ -100,13 +110,13 @@ class Functions(Statements):
         return value
 
     def _reads(self, closure: cst.FunctionDef) -> tuple[tuple[str, Value], ...]:
-        """The caller's bindings of the names a closure reads (`self.x` included)."""
+        """The caller's bindings of the names a closure reads (`self.x`, `st.h` too)."""
         names = _names_read(closure)
         values = self.env.values
         return tuple(
             (key, value)
             for key, value in sorted(values.items(), key=lambda item: item[0])
-            if key in names or ("self" in names and key.startswith("self."))
+            if key.split(".", 1)[0] in names
         )
 
     def interpret_callee(

@@ -225,19 +225,10 @@ class SizeReader(InterpreterBase):
             node = origins[0]
         return node
 
-    def unit_axes(self, node: cst.BaseExpression) -> frozenset[int]:
-        """The axes of a layer's 3-d input that are literally 1: `emb.unsqueeze(0)` (one
-        time step for a time-major layer), `x.view(1, 1, -1)`, also through a local name
-        assigned once. Results then have a single step (or sample): nothing to mix."""
-        for _ in range(3):
-            if type(node) is not cst.Name:
-                break
-            values = assignments_in(self.scope_node, node.value)
-            if len(values) != 1:
-                return frozenset()
-            node = values[0]
-        if type(node) is not cst.Call or type(node.func) is not cst.Attribute:
-            return frozenset()
+    def unit_axes(self, node: cst.Call) -> frozenset[int]:
+        """The axes of the 3-d tensor `x.unsqueeze(d)`, `torch.unsqueeze(x, d)` or
+        `x.view(1, B, -1)` builds that are literally 1."""
+        assert type(node.func) is cst.Attribute
         method = node.func.attr.value
         args = [a.value for a in node.args if not a.star and a.keyword is None]
         if method == "unsqueeze" and len(args) == 2 and self.is_torch_function(node.func):

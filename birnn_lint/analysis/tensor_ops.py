@@ -175,7 +175,7 @@ class TensorOps(SizeReader):
                 return self.derived(tensor, None)
             return self.derived(tensor, lay.repeat_interleave(tensor.layout, size, d))
         if method in ("chunk", "split", "unbind"):
-            return self.split(node, method, tensor, args)
+            return self.split(node, method, tensor, args, receiver_node)
         if method == "size":
             if not args:
                 return ShapeValue(tuple(lay.axis_size(a) for a in tensor.layout.axes))
@@ -206,9 +206,19 @@ class TensorOps(SizeReader):
     ) -> Value:
         if isinstance(result, Problem):
             swapped = result.at
+            batch_after_first = any(
+                isinstance(t, Size) and lay.BATCH_SYMBOL in t.syms for t in targets[1:]
+            )
             self.file.emit(
                 ev.ReshapeEvent(
-                    node, method, receiver_node, tensor, result, tuple(size_args), swapped
+                    node,
+                    method,
+                    receiver_node,
+                    tensor,
+                    result,
+                    tuple(size_args),
+                    swapped,
+                    batch_after_first,
                 ),
                 self,
             )
@@ -216,7 +226,14 @@ class TensorOps(SizeReader):
             return UNKNOWN
         return self.derived(tensor, result)
 
-    def split(self, node: cst.Call, method: str, tensor: Tensor, args: list[cst.Arg]) -> Value:
+    def split(
+        self,
+        node: cst.Call,
+        method: str,
+        tensor: Tensor,
+        args: list[cst.Arg],
+        receiver: cst.BaseExpression,
+    ) -> Value:
         first = _arg(args, 0, "chunks" if method == "chunk" else "split_size_or_sections")
         if method == "unbind":
             axis = self.int_arg(args, 0, "dim")
@@ -245,7 +262,8 @@ class TensorOps(SizeReader):
                     split_is_hidden = True
                     n_parts = 2
         self.file.emit(
-            ev.SplitEvent(node, method, tensor, n_parts, d, dim_arg, split_is_hidden), self
+            ev.SplitEvent(node, method, tensor, n_parts, d, dim_arg, split_is_hidden, receiver),
+            self,
         )
         if d is None or n_parts is None:
             self.use(tensor)
@@ -373,7 +391,8 @@ class TensorOps(SizeReader):
             first = _arg(args, 0, "input")
             value = self.expr(first.value) if first is not None else UNKNOWN
             if isinstance(value, Tensor) and first is not None:
-                return self.tensor_method(node, first.value, value, short, args[1:])
+                rest = [a for a in args if a is not first]  # `input=` may come anywhere
+                return self.tensor_method(node, first.value, value, short, rest)
             self.use(value)
             for arg in args[1:]:
                 self.use(self.expr(arg.value))

@@ -196,6 +196,9 @@ class Opaque:
     received the caller's `x` is the same size as the caller's."""
 
     ident: int
+    # Axes known to be 1 (`emb.unsqueeze(0)`, `x.view(1, B, -1)`): a layer's input with
+    # one time step or one sample.
+    units: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def _regroup(layout: Layout, targets: list[Target]) -> Result:
         if not isinstance(left, tuple):
             return left
         left_axes, rest = left
-        right = _group(list(reversed(rest)), list(reversed(targets[at + 1 :])))
+        right = _group(list(reversed(rest)), list(reversed(targets[at + 1 :])), reverse=True)
         if not isinstance(right, tuple):
             return right
         right_axes, middle = right
@@ -87,9 +87,10 @@ def reshape_partly_known(layout: Layout, targets: list[Target | None]) -> Proble
 
 
 def _group(
-    flat: list[Factor], targets: list[Target]
+    flat: list[Factor], targets: list[Target], reverse: bool = False
 ) -> tuple[list[Axis], list[Factor]] | Problem | None:
-    """Consume factors from the front of `flat` for each target size in turn."""
+    """Consume factors from the front of `flat` for each target size in turn (`reverse`:
+    `flat` and `targets` are read from the end, the sizes after a -1)."""
     axes: list[Axis] = []
     i = 0
     for target in targets:
@@ -102,7 +103,7 @@ def _group(
             nxt = flat[i]
             grown = size * nxt.size
             if not grown.divides(target):
-                return _conflict(taken, nxt, target)
+                return _conflict(taken, nxt, target, reverse)
             taken.append(nxt)
             size = grown
             i += 1
@@ -110,7 +111,7 @@ def _group(
     return axes, flat[i:]
 
 
-def _conflict(taken: list[Factor], nxt: Factor, target: Size) -> Problem | None:
+def _conflict(taken: list[Factor], nxt: Factor, target: Size, reverse: bool) -> Problem | None:
     """A target boundary that falls inside a factor. It mixes samples when the target
     is (a multiple of) the batch but other factors come before the batch in it, or when
     the target already holds other factors and would take part of the batch. A batch
@@ -118,8 +119,9 @@ def _conflict(taken: list[Factor], nxt: Factor, target: Size) -> Problem | None:
     sample's values into rows, mixing nothing; a literal that may be the batch size
     itself (view(2, 3, ...)) proves nothing."""
     if BATCH_SYMBOL in target.syms:
+        group = [nxt] + taken[::-1] if reverse else taken + [nxt]  # in memory order
         before_batch = []
-        for factor in taken + [nxt]:
+        for factor in group:
             if factor.kind == BATCH:
                 break
             before_batch.append(factor)

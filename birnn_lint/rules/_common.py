@@ -104,7 +104,7 @@ def swap_sizes_fix(
         return None
     sizes = [ctx.code(a.value) for a in size_args]
     sizes[at], sizes[at + 1] = sizes[at + 1], sizes[at]
-    base = ctx.code(receiver)
+    base = ctx.atom(receiver)
     if method in ("view", "reshape"):
         new = f"{base}.{method}({', '.join(sizes)}).transpose({at}, {at + 1})"
     elif method == "unflatten":

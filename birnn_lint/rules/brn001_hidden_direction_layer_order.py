@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
 from birnn_lint import layout as lay
 from birnn_lint.analysis.contract import CheckRule
 from birnn_lint.analysis.events import (
@@ -114,12 +112,10 @@ class HiddenDirectionLayerOrder(CheckRule):
         setting = tensor.layer.num_layers
         if setting.known and setting.value == 2:
             return  # two layers: the halves are the layers, which may be what is meant
-        receiver = node.func.value if type(node.func) is cst.Attribute else None
-        if receiver is None or type(receiver) is cst.Name and receiver.value == "torch":
-            receiver = node.args[0].value if node.args else None
+        receiver = event.receiver
         if receiver is None:
             return
-        text = ctx.code(receiver)
+        text = ctx.atom(receiver)
         ctx.report(
             type(self),
             node,

@@ -53,11 +53,11 @@ class BatchMixingReshape(CheckRule):
         axis = event.tensor.layout.axes[batch_axis]
         if [f.kind for f in lay.live(axis)] != [lay.BATCH] or batch_axis == 0:
             return None
-        if event.method not in ("view", "reshape"):
-            return None
+        if event.method not in ("view", "reshape") or event.batch_after_first:
+            return None  # `s.reshape(-1, 2 * B)`: moving the batch first does not help
         move = "transpose(0, 1)" if batch_axis == 1 else f"movedim({batch_axis}, 0)"
         sizes = ", ".join(ctx.code(a.value) for a in event.size_args)
-        new = f"{ctx.code(event.receiver)}.{move}.reshape({sizes})"
+        new = f"{ctx.atom(event.receiver)}.{move}.reshape({sizes})"
         return FixSpec(
             Applicability.SAFE, f"Move the batch axis first with `.{move}`", ((event.node, new),)
         )

@@ -125,3 +125,19 @@ def test_moves_and_reductions():
 def test_substitute_directions_for_the_else_branch():
     single = lay.substitute_directions(state(), 1, 1)
     assert kinds(single)[0] == ["layer"]
+
+
+def test_a_batch_mix_after_a_wildcard_is_read_in_memory_order():
+    # (T, B) viewed as (-1, 2 * B): each row holds (step, sample) pairs, step-major.
+    steps_by_samples = lay.reduce(lay.output_layout(2, H, False, 1), 2)
+    assert lay.reshape(steps_by_samples, [WILD, Size(2) * B]).kind == "batch-mix"
+    # (B, T) viewed as (-1, 2 * T): two samples' steps in each row.
+    samples_by_steps = lay.transpose(steps_by_samples, 0, 1)
+    assert lay.reshape(samples_by_steps, [WILD, Size(2) * Size.of("T")]).kind == "batch-mix"
+    # (B, T) viewed as (-1, T): one sample a row.
+    assert isinstance(lay.reshape(samples_by_steps, [WILD, Size.of("T")]), lay.Layout)
+
+
+def test_rows_that_split_each_sample_are_no_batch_mix():
+    per_sample = lay.transpose(state(), 0, 1)  # (B, L x 2, H)
+    assert not isinstance(lay.reshape(per_sample, [Size(3) * B, WILD]), lay.Problem)

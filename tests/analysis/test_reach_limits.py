@@ -195,3 +195,114 @@ def test_a_closure_called_at_many_places_with_the_same_values_runs_once() -> Non
     )
     assert check_source(source, "m.py") == []
     assert budget._spent <= 3  # one interpretation of `step`, not sixty
+
+
+# --- and what it must still flag (a second review's counterexamples), proven on torch ---
+
+STILL_WRONG = {
+    "a single step only on one branch": (
+        """
+        class Enc(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lstm = nn.LSTM(8, 16, bidirectional=True, batch_first=True)
+
+            def forward(self, x):
+                if x.dim() == 2:
+                    x = x.unsqueeze(0)
+                out, (h, c) = self.lstm(x)
+                return h.view(h.size(1), -1), h
+        """,
+        "result, h = Enc()(torch.randn(4, 5, 8))",
+        "BRN003",
+    ),
+    "a single step made after the call": (
+        """
+        class Enc(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.gru = nn.GRU(8, 16, bidirectional=True, batch_first=True)
+
+            def forward(self, x):
+                out, h = self.gru(x)
+                flat = h.view(x.size(0), -1)
+                x = x.mean(1).unsqueeze(0)
+                return flat, h
+        """,
+        "result, h = Enc()(torch.randn(4, 5, 8))",
+        "BRN003",
+    ),
+    "a closure called under a direction test, then without": (
+        """
+        class Enc(nn.Module):
+            def __init__(self, bidirectional):
+                super().__init__()
+                self.bidirectional = bidirectional
+                self.gru = nn.GRU(8, 16, bidirectional=bidirectional)
+
+            def forward(self, x):
+                def encode():
+                    out, h = self.gru(x)
+                    return h[-1]
+
+                if not self.bidirectional:
+                    return encode()
+                return encode() * 1
+        """,
+        "enc = Enc(True)\nx = torch.randn(5, 3, 8)\nresult = enc(x)\nh = enc.gru(x)[1]",
+        "BRN002",
+    ),
+    "a closure reading an attribute of a local object that changes between calls": (
+        """
+        import types
+
+        uni = nn.GRU(8, 16)
+        bi = nn.GRU(8, 16, bidirectional=True)
+
+        def f(x):
+            st = types.SimpleNamespace()
+
+            def last():
+                return st.h[-1]
+
+            st.h = uni(x)[1]
+            a = last()
+            st.h = bi(x)[1]
+            return last(), st.h
+        """,
+        "result, h = f(torch.randn(5, 3, 8))",
+        "BRN002",
+    ),
+    "a closure called with the same values by keyword in another order": (
+        """
+        uni = nn.GRU(8, 16)
+        bi = nn.GRU(8, 16, bidirectional=True)
+
+        def f(x):
+            hu = uni(x)[1]
+            hb = bi(x)[1]
+
+            def summary(context, state):
+                return state[-1]
+
+            a = summary(hb, hu)
+            return summary(state=hb, context=hu), hb
+        """,
+        "result, h = f(torch.randn(5, 3, 8))",
+        "BRN002",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STILL_WRONG))
+def test_what_the_reach_must_still_flag(name: str) -> None:
+    module, call, code = STILL_WRONG[name]
+    # The result is used (a held-back finding is reported once its value is used).
+    source = HEAD + textwrap.dedent(module) + f"\n{call}\nused = result * 1\n"
+    ns = _run(source)
+    result, h = ns["result"], ns["h"]
+    if code == "BRN003":  # meant: each sample's rows
+        assert not torch.equal(result, _per_sample(h))
+    else:  # meant: the last layer's two directions; got the backward one only
+        assert torch.equal(result, h[-1]) and not torch.equal(result, h[-2])
+    assert [f.code for f in check_source(source, "m.py")] == [code]

@@ -49,6 +49,24 @@ CASES: dict[str, tuple[bool, str, str, str]] = {
         "result = out[..., :6]",
         "BRN010",
     ),
+    "torch.reshape of an expression": (
+        True,
+        "result = torch.reshape(h * 1.0, (x.size(0), -1))",
+        "result = torch.stack([h[:, b].reshape(-1) for b in range(x.size(0))])",
+        "BRN003",
+    ),
+    "torch.chunk of an expression's rows": (
+        False,
+        "result = torch.cat(torch.chunk(h + 0, 2), dim=-1)",
+        "result = torch.cat((h[0::2], h[1::2]), dim=-1)",
+        "BRN001",
+    ),
+    "torch.chunk of the output, the input by keyword": (
+        False,
+        "result = torch.chunk(chunks=2, input=out, dim=1)[0]",
+        "result = out[..., :6]",
+        "BRN010",
+    ),
     "method chunk of the output, default axis": (
         False,
         "result = out.chunk(2)[0]",
@@ -84,3 +102,13 @@ def test_function_form_is_reported_where_written_and_fixed_right(name: str) -> N
     fixed = fix_source(source, "m.py", unsafe=True)
     assert [f.code for f in fixed.fixed] == [code]
     assert torch.equal(_run(fixed.source), truth), fixed.source.splitlines()[-1]
+
+
+def test_a_module_alias_is_not_taken_for_the_tensor() -> None:
+    source = _source(False, "fwd, bwd = th.chunk(h, 2)\nresult = torch.cat((fwd, bwd), -1)")
+    source = source.replace("import torch\n", "import torch\nimport torch as th\n", 1)
+    fixed = fix_source(source, "m.py", unsafe=True)
+    assert [f.code for f in fixed.fixed] == ["BRN001"]
+    assert "th[" not in fixed.source
+    truth = _run(_source(False, "result = torch.cat((h[0::2], h[1::2]), dim=-1)"))
+    assert torch.equal(_run(fixed.source), truth)
