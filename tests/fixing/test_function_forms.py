@@ -112,3 +112,15 @@ def test_a_module_alias_is_not_taken_for_the_tensor() -> None:
     assert "th[" not in fixed.source
     truth = _run(_source(False, "result = torch.cat((h[0::2], h[1::2]), dim=-1)"))
     assert torch.equal(_run(fixed.source), truth)
+
+
+def test_no_fix_where_moving_the_batch_first_would_not_separate_the_samples() -> None:
+    # (T, B) step means viewed as (-1, 2 * B): each row holds (step, sample) pairs; moving
+    # the batch first would still put two samples in each row, so no fix is offered.
+    source = _source(False, "s = out.mean(2)\nresult = s.reshape(-1, 2 * x.size(1))")
+    [finding] = check_source(source, "m.py")
+    assert finding.code == "BRN003" and finding.fix is None
+    ns: dict[str, Any] = {}
+    exec(compile(source, "snippet.py", "exec"), ns)
+    # Row 0 is steps 0 and 1 of every sample: three samples' values side by side.
+    assert torch.equal(ns["result"][0], torch.cat((ns["s"][0], ns["s"][1])))
