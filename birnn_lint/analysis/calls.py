@@ -16,7 +16,7 @@ from birnn_lint.analysis.layer_sets import ALL_KINDS, any_entry
 from birnn_lint.analysis.layers import literal
 from birnn_lint.analysis.object_settings import argument, bind, known, settable
 from birnn_lint.analysis.sizes import arg as _arg
-from birnn_lint.analysis.sizes import dim_symbol
+from birnn_lint.analysis.sizes import dim_symbol, unit_axes
 from birnn_lint.analysis.tensor_ops import NEW_TENSOR_METHODS, TRANSPARENT_METHODS
 from birnn_lint.analysis.values import (
     OUTPUT,
@@ -104,8 +104,8 @@ class Calls(Functions):
                 return self.instance_method(node, receiver, method)
             if isinstance(receiver, LayerList) and method == "append" and node.args:
                 return self.append(func.value, receiver, node.args[0])
-            if method in ("unsqueeze", "view", "reshape") and not isinstance(receiver, Tensor):
-                units = self.unit_axes(node)
+            if qname is None and method in ("unsqueeze", "view", "reshape"):
+                units = unit_axes(method, node.args)
                 if units:  # the object now has an axis of size 1 (a layer's one step)
                     for arg in node.args:
                         self.use(self.expr(arg.value))

@@ -11,7 +11,7 @@ import libcst as cst
 
 from birnn_lint.analysis import budget
 from birnn_lint.analysis.env import Status, merge_values, pending_of
-from birnn_lint.analysis.layers import children, literal
+from birnn_lint.analysis.layers import literal, walk
 from birnn_lint.analysis.statements import Statements
 from birnn_lint.analysis.values import UNKNOWN, ConstValue, Instance, LayerRef, SizeValue, Value
 from birnn_lint.layout import Size
@@ -137,10 +137,12 @@ class Functions(Statements):
             else self.file.top_level_name
         )
         context = self.context.enter(node, caller, callee.name.value)
-        # A closure sees the body's names, and the directions and kinds its path fixed.
-        env = self.env.copy() if closure else file.method_env(callee)
-        env.pending = dict(self.env.pending)
-        env.dim_alias = dict(self.env.dim_alias)
+        if closure:  # the body's names, and what its path fixed (directions, kinds)
+            env = self.env.copy()
+        else:
+            env = file.method_env(callee)
+            env.pending = dict(self.env.pending)
+            env.dim_alias = dict(self.env.dim_alias)
         if instance is not None:
             for name, held in instance.attributes:
                 env.values["self." + name] = held
@@ -223,14 +225,7 @@ class Functions(Statements):
 @functools.lru_cache(maxsize=1024)
 def _names_read(function: cst.FunctionDef) -> frozenset[str]:
     """Every name a function's body mentions (a superset of the free names it reads)."""
-    found: set[str] = set()
-    stack: list[cst.CSTNode] = [function.body]
-    while stack:
-        node = stack.pop()
-        if type(node) is cst.Name:
-            found.add(node.value)
-        stack.extend(children(node))
-    return frozenset(found)
+    return frozenset(n.value for n in walk(function.body, True) if type(n) is cst.Name)
 
 
 def _fits(node: cst.Call, callee: cst.FunctionDef, method: bool) -> bool:

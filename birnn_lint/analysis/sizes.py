@@ -225,29 +225,6 @@ class SizeReader(InterpreterBase):
             node = origins[0]
         return node
 
-    def unit_axes(self, node: cst.Call) -> frozenset[int]:
-        """The axes of the 3-d tensor `x.unsqueeze(d)`, `torch.unsqueeze(x, d)` or
-        `x.view(1, B, -1)` builds that are literally 1."""
-        assert type(node.func) is cst.Attribute
-        method = node.func.attr.value
-        args = [a.value for a in node.args if not a.star and a.keyword is None]
-        if method == "unsqueeze" and len(args) == 2 and self.is_torch_function(node.func):
-            args = args[1:]  # torch.unsqueeze(x, 0)
-        if method == "unsqueeze" and len(args) == 1:
-            ok, dim = literal(args[0])
-            if ok and isinstance(dim, int) and not isinstance(dim, bool) and -3 <= dim < 3:
-                return frozenset({dim % 3})
-            return frozenset()
-        if method in ("view", "reshape"):
-            if len(args) == 1 and type(args[0]) in (cst.Tuple, cst.List):
-                args = [e.value for e in args[0].elements]  # type: ignore[attr-defined]
-            if len(args) == 3:
-                return frozenset(i for i, a in enumerate(args) if literal(a) == (True, 1))
-        return frozenset()
-
-    def is_torch_function(self, func: cst.Attribute) -> bool:
-        return self.file.qualified(func) == "torch." + func.attr.value
-
     def loop_index(self, iterated: cst.BaseExpression, owner: cst.CSTNode) -> LoopIndex | None:
         """The variable of `for k in range(n)` as an index over n (n a name, attribute
         or literal: evaluated again here, so nothing with effects)."""
@@ -412,6 +389,24 @@ def _is_arange(node: cst.BaseExpression) -> bool:
     if name not in ("arange", "range") or len(positional) not in (1, 2):
         return False
     return len(positional) == 1 or literal(positional[0].value) == (True, 0)
+
+
+def unit_axes(method: str, args: Sequence[cst.Arg]) -> frozenset[int]:
+    """The axes of the 3-d tensor `x.unsqueeze(d)` or `x.view(1, B, -1)` builds (`args`:
+    the method's, so what follows the tensor in `torch.unsqueeze(x, d)`) that are
+    literally 1: a layer's input with one time step or one sample."""
+    values = [a.value for a in args if not a.star and a.keyword is None]
+    if method == "unsqueeze" and len(values) == 1:
+        ok, dim = literal(values[0])
+        if ok and isinstance(dim, int) and not isinstance(dim, bool) and -3 <= dim < 3:
+            return frozenset({dim % 3})
+        return frozenset()
+    if method in ("view", "reshape"):
+        if len(values) == 1 and isinstance(values[0], (cst.Tuple, cst.List)):
+            values = [e.value for e in values[0].elements]
+        if len(values) == 3:
+            return frozenset(i for i, v in enumerate(values) if literal(v) == (True, 1))
+    return frozenset()
 
 
 def strip_index_methods(node: cst.BaseExpression) -> cst.BaseExpression:

@@ -14,12 +14,13 @@ from birnn_lint.analysis import events as ev
 from birnn_lint.analysis.env import Status
 from birnn_lint.analysis.last_valid import gather
 from birnn_lint.analysis.layers import literal
-from birnn_lint.analysis.sizes import SizeReader
+from birnn_lint.analysis.sizes import SizeReader, unit_axes
 from birnn_lint.analysis.sizes import arg as _arg
 from birnn_lint.analysis.values import (
     OUTPUT,
     UNKNOWN,
     NewTensor,
+    Opaque,
     PackedValue,
     ShapeValue,
     SizeValue,
@@ -390,13 +391,14 @@ class TensorOps(SizeReader):
         ) and (qname == f"torch.{short}"):
             first = _arg(args, 0, "input")
             value = self.expr(first.value) if first is not None else UNKNOWN
+            rest = [a for a in args if a is not first]  # `input=` may come anywhere
             if isinstance(value, Tensor) and first is not None:
-                rest = [a for a in args if a is not first]  # `input=` may come anywhere
                 return self.tensor_method(node, first.value, value, short, rest)
             self.use(value)
-            for arg in args[1:]:
+            for arg in rest:
                 self.use(self.expr(arg.value))
-            return UNKNOWN
+            units = unit_axes(short, rest)  # `torch.unsqueeze(emb, 0)`: one time step
+            return Opaque(self.file.opaque_for(node).ident, units) if units else UNKNOWN
         return None
 
     def new_tensor(self, node: cst.Call, fill: str, args: Sequence[cst.Arg]) -> Value:

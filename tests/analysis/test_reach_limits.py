@@ -119,6 +119,21 @@ SINGLE = {
         """,
         "Dec()(torch.tensor([1, 2, 3]), torch.zeros(2, 3, 8))",
     ),
+    "one step, torch.unsqueeze(emb, 0)": (
+        """
+        class Dec(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.embedding = nn.Embedding(50, 8)
+                self.gru = nn.GRU(8, 8, bidirectional=True)
+
+            def forward(self, token, hidden):
+                emb = torch.unsqueeze(self.embedding(token), 0)
+                output, hidden = self.gru(emb, hidden)
+                return output.view(token.size(0), -1), output
+        """,
+        "Dec()(torch.tensor([1, 2, 3]), torch.zeros(2, 3, 8))",
+    ),
     "one step, view(1, B, -1)": (
         """
         class Dec(nn.Module):

@@ -67,6 +67,12 @@ CASES: dict[str, tuple[bool, str, str, str]] = {
         "result = out[..., :6]",
         "BRN010",
     ),
+    "torch.unsqueeze of the state, then its last row": (
+        False,
+        "result = torch.unsqueeze(h, 0)[0][-1]",
+        "result = torch.cat((h[-2], h[-1]), dim=-1)",
+        "BRN002",
+    ),
     "method chunk of the output, default axis": (
         False,
         "result = out.chunk(2)[0]",
